@@ -1,0 +1,81 @@
+# Entry points. Every target installs what it needs (venvs cached under ~/.cache/serverless-pipeline).
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+ARCH ?= x86_64
+PYTHON_VERSION ?= 3.12
+VENV := .venv
+PY := $(VENV)/bin/python
+TF := scripts/terraform.sh
+
+.PHONY: help venv build unit lint tftest checkov localstack-up localstack-down localstack-logs \
+        integration deploy-local destroy-local outputs-local e2e demo test bench plan apply clean
+
+help: ## list targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
+
+$(VENV)/.ok: requirements-dev.txt scripts/venv.sh
+	scripts/venv.sh requirements-dev.txt $(VENV) 3.12
+	touch $@
+
+venv: $(VENV)/.ok ## create the project venv (Python 3.12)
+
+build: venv ## build every function and layer zip into build/ (ARCH=x86_64|arm64 PYTHON_VERSION=3.12|3.13)
+	$(PY) scripts/build.py --arch $(ARCH) --python $(PYTHON_VERSION)
+
+unit: venv ## unit tests (no network)
+	$(PY) -m pytest tests/unit -q
+
+lint: venv ## ruff, mypy, terraform fmt/validate, checkov, workflow schema, module docs
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy functions scripts tests
+	bash scripts/lint_terraform.sh
+
+tftest: ## terraform test for every module and the root (mock provider, offline)
+	bash scripts/tftest.sh
+
+localstack-up: ## start the embedded LocalStack (runs Lambda without Docker)
+	bash scripts/localstack.sh up
+
+localstack-down: ## stop the embedded LocalStack
+	bash scripts/localstack.sh down
+
+localstack-logs: ## show the embedded LocalStack log
+	bash scripts/localstack.sh logs
+
+deploy-local: build localstack-up ## apply the root module to LocalStack (separate state under .local/)
+	bash scripts/deploy_local.sh apply
+
+destroy-local: ## destroy the LocalStack deployment
+	bash scripts/deploy_local.sh destroy
+
+outputs-local: ## terraform output -json of the LocalStack deployment
+	bash scripts/deploy_local.sh outputs
+
+integration: venv build localstack-up ## LocalStack smoke suite + end-to-end pipeline suite
+	$(PY) -m pytest tests/integration -q
+
+demo: venv build localstack-up ## build, deploy to the embedded LocalStack, push a sample image through the pipeline
+	bash scripts/deploy_local.sh apply
+	$(PY) scripts/demo.py
+
+test: ## everything CI runs: lint, unit, terraform tests, integration (LocalStack)
+	$(MAKE) lint
+	$(MAKE) unit
+	$(MAKE) tftest
+	rc=0; $(MAKE) integration || rc=$$?; $(MAKE) localstack-down; exit $$rc
+
+bench: venv build ## benchmarks (print numbers, assert nothing about speed)
+	$(PY) scripts/bench.py
+
+plan: build ## terraform plan of the root against real AWS (BACKEND_CONFIG=path/to/backend.hcl)
+	$(TF) init $(if $(BACKEND_CONFIG),-backend-config=$(BACKEND_CONFIG),)
+	$(TF) plan -out=plan.out
+
+apply: ## terraform apply of the saved plan
+	$(TF) apply plan.out
+
+clean: ## remove build output and local state
+	rm -rf build .local .terraform .terraformrc.generated
