@@ -9,6 +9,9 @@ here="$(cd "$(dirname "$0")/.." && pwd)"
 python="$("$here/scripts/find_python.sh" "$pyver")"
 key="$( (cat "$req"; "$python" -VV) | sha256sum | cut -c1-16)"
 cache="${XDG_CACHE_HOME:-$HOME/.cache}/serverless-pipeline/venvs/$(basename "$req" .txt)-py$pyver-$key"
+mkdir -p "$(dirname "$cache")"
+exec 9>"$cache.lock"
+flock 9
 if [ ! -f "$cache/.complete" ]; then
   echo "==> creating venv $cache from $req" >&2
   rm -rf "$cache"
