@@ -1,0 +1,70 @@
+"""Lambda ``ingest``: SQS batch of S3 notifications -> one ``image-pipeline`` execution per object.
+
+Partial batch responses: a record whose body is malformed, or whose StartExecution failed, is
+reported in ``batchItemFailures``; SQS retries it and after ``maxReceiveCount`` moves it to the DLQ.
+S3 ``s3:TestEvent`` messages and non-``ObjectCreated`` records are acknowledged and skipped.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
+from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+from aws_lambda_powertools.utilities.typing import LambdaContext
+from ingest_config import IngestConfig
+from ingest_errors import MalformedRecordError
+from ingest_service import IngestService
+from ingest_sfn import StepFunctionsStarter
+
+logger = Logger()
+tracer = Tracer()
+metrics = Metrics()
+
+config = IngestConfig.from_env()
+service = IngestService(StepFunctionsStarter(config.state_machine_arn))
+# All-failed batches are reported item by item like any other (no exception): same retry semantics,
+# one consistent response shape.
+processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
+
+
+@tracer.capture_method
+def record_handler(record: SQSRecord) -> None:
+    try:
+        result = service.process_body(record.body)
+    except MalformedRecordError as e:
+        metrics.add_metric(name="MalformedRecords", unit=MetricUnit.Count, value=1)
+        logger.error(
+            "malformed record; failing it so it lands in the DLQ", message_id=record.message_id, error=str(e)
+        )
+        raise
+    except Exception:
+        metrics.add_metric(name="StartExecutionFailures", unit=MetricUnit.Count, value=1)
+        logger.exception("could not start executions for record", message_id=record.message_id)
+        raise
+    if result.test_event or result.skipped:
+        metrics.add_metric(name="SkippedRecords", unit=MetricUnit.Count, value=max(1, len(result.skipped)))
+        logger.info(
+            "acknowledged without starting an execution",
+            message_id=record.message_id,
+            test_event=result.test_event,
+            events=result.skipped,
+        )
+    if result.started:
+        metrics.add_metric(name="ExecutionsStarted", unit=MetricUnit.Count, value=len(result.started))
+    if result.duplicates:
+        metrics.add_metric(name="DuplicateEvents", unit=MetricUnit.Count, value=len(result.duplicates))
+        logger.info("duplicate delivery, execution already exists", executions=result.duplicates)
+    logger.info("record processed", message_id=record.message_id, started=result.started)
+
+
+@logger.inject_lambda_context(clear_state=True)
+@tracer.capture_lambda_handler
+@metrics.log_metrics(capture_cold_start_metric=True)
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
+    return process_partial_response(
+        event=event, record_handler=record_handler, processor=processor, context=context
+    )

@@ -1,0 +1,59 @@
+"""Step Functions adapter: StartExecution with AWS errors mapped to domain errors."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import boto3
+from botocore.config import Config
+from botocore.exceptions import BotoCoreError, ClientError
+from ingest_errors import StartExecutionError, TransientStartError
+
+_TRANSIENT_CODES = frozenset(
+    {
+        "ThrottlingException",
+        "Throttling",
+        "TooManyRequestsException",
+        "RequestLimitExceeded",
+        "ExecutionLimitExceeded",
+        "ServiceUnavailable",
+        "InternalFailure",
+        "InternalServerError",
+        "RequestTimeout",
+    }
+)
+
+CLIENT_CONFIG = Config(
+    retries={"mode": "standard", "max_attempts": 3},
+    connect_timeout=3,
+    read_timeout=10,
+)
+
+
+class StepFunctionsStarter:
+    """Starts executions of one state machine. The boto3 client is created on first use, once."""
+
+    def __init__(self, state_machine_arn: str, client: Any | None = None) -> None:
+        self._arn = state_machine_arn
+        self._client = client
+
+    @property
+    def client(self) -> Any:
+        if self._client is None:
+            self._client = boto3.client("stepfunctions", config=CLIENT_CONFIG)
+        return self._client
+
+    def start(self, name: str, execution_input: str) -> bool:
+        try:
+            self.client.start_execution(stateMachineArn=self._arn, name=name, input=execution_input)
+        except ClientError as e:
+            code = e.response.get("Error", {}).get("Code", "")
+            if code == "ExecutionAlreadyExists":
+                return False
+            status = int(e.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0) or 0)
+            if code in _TRANSIENT_CODES or status >= 500:
+                raise TransientStartError(f"StartExecution {name} failed transiently: {code}") from e
+            raise StartExecutionError(f"StartExecution {name} failed: {code}: {e}") from e
+        except BotoCoreError as e:
+            raise TransientStartError(f"StartExecution {name} failed: {e}") from e
+        return True

@@ -1,0 +1,216 @@
+"""Pure thumbnail rendering: image bytes + boxes -> encoded thumbnails.
+
+No AWS and no Powertools here, so the benchmark (scripts/bench_thumbnail.py) measures exactly what
+the function runs. The source is decoded ONCE:
+
+1. ``Image.open`` parses the header; the pixel count is checked before any decode.
+2. JPEG only: ``Image.draft`` asks libjpeg for a DCT-domain downscale (1/2, 1/4 or 1/8) that is still
+   at least ``DRAFT_GAP`` times the largest thumbnail, which makes the one decode much cheaper.
+3. ``load()`` decodes; ``ImageOps.exif_transpose`` applies the EXIF orientation in place.
+4. Every box is rendered from the largest rendered image that is still at least 2x the target (else
+   from the decoded image) with Lanczos; aspect ratio kept, never upscaled.
+
+Format policy: JPEG -> JPEG (quality 85, optimized, progressive, EXIF stripped after orientation
+was applied, ICC profile kept); PNG -> PNG (alpha kept); GIF -> GIF (first frame only: an animated
+GIF becomes a still thumbnail; transparency kept); WebP -> WebP (lossless when the source has
+alpha, else quality 85; animated WebP: first frame).
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import struct
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from PIL import Image, ImageOps, UnidentifiedImageError
+from thumbnail_errors import ValidationError
+
+DRAFT_GAP = 2.0
+CHAIN_GAP = 2.0
+JPEG_QUALITY = 85
+WEBP_QUALITY = 85
+_ORIENTATION_TAG = 0x0112
+_SWAPS_AXES = frozenset({5, 6, 7, 8})
+_ALPHA_MODES = frozenset({"RGBA", "LA", "PA", "RGBa", "La"})
+
+
+@dataclass(frozen=True)
+class OutputFormat:
+    pillow: str
+    extension: str
+    content_type: str
+
+
+OUTPUT_FORMATS = {
+    "JPEG": OutputFormat("JPEG", "jpg", "image/jpeg"),
+    "PNG": OutputFormat("PNG", "png", "image/png"),
+    "GIF": OutputFormat("GIF", "gif", "image/gif"),
+    "WEBP": OutputFormat("WEBP", "webp", "image/webp"),
+}
+
+
+@dataclass(frozen=True)
+class RenderedThumbnail:
+    box: tuple[int, int]
+    width: int
+    height: int
+    format: str
+    extension: str
+    content_type: str
+    body: bytes
+
+    @property
+    def size(self) -> int:
+        return len(self.body)
+
+
+def sniff_format(data: bytes) -> str | None:
+    """The image format by magic bytes, or None when unsupported."""
+    if data.startswith(b"\xff\xd8\xff"):
+        return "JPEG"
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "PNG"
+    if data[:6] in (b"GIF87a", b"GIF89a"):
+        return "GIF"
+    if len(data) >= 12 and data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "WEBP"
+    return None
+
+
+def fit(size: tuple[int, int], box: tuple[int, int]) -> tuple[int, int]:
+    """Largest size with the aspect ratio of ``size`` that fits in ``box``; never larger than ``size``."""
+    width, height = size
+    if width <= box[0] and height <= box[1]:
+        return size
+    scale = min(box[0] / width, box[1] / height)
+    return max(1, round(width * scale)), max(1, round(height * scale))
+
+
+def render_thumbnails(
+    data: bytes, boxes: Sequence[tuple[int, int]], *, max_pixels: int, use_draft: bool = True
+) -> list[RenderedThumbnail]:
+    """Render one thumbnail per box (in the order given) from one decode of ``data``.
+
+    Raises ValidationError for unsupported, corrupt or truncated images and decompression bombs.
+    """
+    if not boxes:
+        return []
+    fmt = sniff_format(data)
+    if fmt is None:
+        raise ValidationError("source is not a JPEG, PNG, GIF or WebP image", "unsupported_type")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            with Image.open(io.BytesIO(data), formats=[fmt]) as im:
+                width, height = im.size
+                if width * height > max_pixels:
+                    raise ValidationError(
+                        f"{width}x{height} = {width * height} pixels exceeds MAX_IMAGE_PIXELS {max_pixels}",
+                        "too_many_pixels",
+                    )
+                icc = im.info.get("icc_profile") if im.mode != "CMYK" and fmt != "GIF" else None
+                if fmt == "JPEG" and use_draft:
+                    _draft(im, boxes)
+                im.load()
+                ImageOps.exif_transpose(im, in_place=True)
+                base, has_alpha = _working_image(im, fmt)
+                return _render(base, fmt, boxes, has_alpha, icc if isinstance(icc, bytes) else None)
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning) as e:
+            raise ValidationError(f"image refused as a decompression bomb: {e}", "too_many_pixels") from e
+        except (UnidentifiedImageError, OSError, SyntaxError, EOFError, ValueError, struct.error) as e:
+            raise ValidationError(f"corrupt or truncated {fmt} image: {e}", "corrupt") from e
+
+
+def _orientation(im: Image.Image) -> int:
+    exif = im.info.get("exif")
+    if not exif:
+        return 1
+    try:
+        parsed = Image.Exif()
+        parsed.load(exif)
+        value = parsed.get(_ORIENTATION_TAG, 1)
+    except Exception:
+        return 1
+    return value if isinstance(value, int) else 1
+
+
+def _draft(im: Image.Image, boxes: Sequence[tuple[int, int]]) -> None:
+    """Let libjpeg decode at 1/2, 1/4 or 1/8 scale when every target is much smaller."""
+    width, height = im.size
+    display = (height, width) if _orientation(im) in _SWAPS_AXES else (width, height)
+    scale = max(min(box[0] / display[0], box[1] / display[1]) for box in boxes)
+    if scale * DRAFT_GAP >= 1:
+        return
+    requested = (max(1, math.ceil(width * scale * DRAFT_GAP)), max(1, math.ceil(height * scale * DRAFT_GAP)))
+    im.draft(None, requested)
+
+
+def _working_image(im: Image.Image, fmt: str) -> tuple[Image.Image, bool]:
+    """Convert to a mode that resizes well with Lanczos and encodes to ``fmt``."""
+    has_alpha = fmt != "JPEG" and (im.mode in _ALPHA_MODES or "transparency" in im.info)
+    if has_alpha:
+        target = "RGBA"
+    elif im.mode in ("L", "1"):
+        target = "L"
+    elif im.mode.startswith("I"):  # 16-bit greyscale PNG: scale to 8 bits instead of clipping
+        return im.convert("I").point(lambda v: v * (1 / 256)).convert("L"), False
+    else:
+        target = "RGB"
+    return (im if im.mode == target else im.convert(target)), has_alpha
+
+
+def _render(
+    base: Image.Image, fmt: str, boxes: Sequence[tuple[int, int]], has_alpha: bool, icc: bytes | None
+) -> list[RenderedThumbnail]:
+    out = OUTPUT_FORMATS[fmt]
+    targets = {box: fit(base.size, box) for box in boxes}
+    # Largest first, so each smaller thumbnail can be resized from an already reduced image.
+    pool: list[Image.Image] = [base]
+    resized: dict[tuple[int, int], Image.Image] = {}
+    for box in sorted(targets, key=lambda b: targets[b][0] * targets[b][1], reverse=True):
+        target = targets[box]
+        if target == base.size:
+            resized[box] = base
+            continue
+        source = next(
+            (
+                c
+                for c in reversed(pool)
+                if c.width >= CHAIN_GAP * target[0] and c.height >= CHAIN_GAP * target[1]
+            ),
+            base,
+        )
+        image = source.resize(target, Image.Resampling.LANCZOS, reducing_gap=3.0)
+        pool.append(image)
+        resized[box] = image
+    return [
+        RenderedThumbnail(
+            box=box,
+            width=resized[box].width,
+            height=resized[box].height,
+            format=out.pillow,
+            extension=out.extension,
+            content_type=out.content_type,
+            body=_encode(resized[box], fmt, has_alpha, icc),
+        )
+        for box in boxes
+    ]
+
+
+def _encode(image: Image.Image, fmt: str, has_alpha: bool, icc: bytes | None) -> bytes:
+    buf = io.BytesIO()
+    extra: dict[str, object] = {"icc_profile": icc} if icc else {}
+    if fmt == "JPEG":
+        image.save(buf, "JPEG", quality=JPEG_QUALITY, optimize=True, progressive=True, **extra)
+    elif fmt == "PNG":
+        image.save(buf, "PNG", optimize=True, **extra)
+    elif fmt == "GIF":
+        image.save(buf, "GIF", optimize=True)
+    elif has_alpha:
+        image.save(buf, "WEBP", lossless=True, quality=80, method=4, **extra)
+    else:
+        image.save(buf, "WEBP", quality=WEBP_QUALITY, method=4, **extra)
+    return buf.getvalue()
