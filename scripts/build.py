@@ -1,0 +1,747 @@
+#!/usr/bin/env python3
+"""Build every Lambda function zip and layer zip, deterministically and incrementally.
+
+    python scripts/build.py [--arch x86_64|arm64] [--python 3.12|3.13] [--out build]
+                            [--only name,...] [--force] [--quiet]
+
+Output (contract: docs/CONTRACTS.md, "Build output"):
+
+    <out>/manifest.json
+    <out>/functions/<name>.zip     zip root = contents of functions/<name>/
+    <out>/layers/<name>.zip        zip root holds python/
+
+Properties:
+- Deterministic: entries sorted, fixed timestamps (1980-01-01), modes normalised to 0644/0755,
+  no directory entries, no extra fields, DEFLATE at a fixed level. pip-installed trees are
+  normalised too (no __pycache__/*.pyc, no REQUESTED/direct_url.json, no pip script dir whose
+  shebangs name the local interpreter, RECORD rewritten to match). Same inputs -> same bytes,
+  so Terraform's source_code_hash only changes on a real change.
+- Incremental: each target has an inputs_sha256 over (relative path, normalised mode, content) of
+  its input files + arch + python + BUILDER_VERSION. A target whose manifest entry has the same
+  inputs_sha256 and whose zip still has the recorded sha256 is not rebuilt ("unchanged").
+- Layer zips with requirements are also cached across checkouts under
+  ~/.cache/serverless-pipeline/layers/<key>.zip (override: --layer-cache DIR|off or
+  $SERVERLESS_PIPELINE_LAYER_CACHE), so a fresh clone on a warm machine does not reinstall.
+- Lambda limits are enforced: 50 MB zipped, 250 MB unzipped for a function plus its layers,
+  at most 5 layers per function.
+
+Standard library only; runs on Python >= 3.11. pip is the running interpreter's pip.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import concurrent.futures
+import contextlib
+import csv
+import hashlib
+import json
+import os
+import platform
+import re
+import shlex
+import shutil
+import stat
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+# Bump when anything that shapes the zips changes (layout, normalisation, layer logic): it is part
+# of every inputs_sha256 and of the layer cache key, so old manifests entries and cached layers
+# are rebuilt instead of being trusted.
+BUILDER_VERSION = "1"
+MANIFEST_VERSION = 1
+
+ROOT = Path(__file__).resolve().parent.parent
+ARCHES = ("x86_64", "arm64")
+PYTHONS = ("3.12", "3.13")
+PIP_ARCH = {"x86_64": "x86_64", "arm64": "aarch64"}
+
+ZIP_DATE_TIME = (1980, 1, 1, 0, 0, 0)
+ZIP_COMPRESSLEVEL = 6
+MODE_FILE = 0o644
+MODE_EXEC = 0o755
+
+# Lambda quotas (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html).
+MAX_ZIPPED_BYTES = 50 * 1024 * 1024
+MAX_UNZIPPED_BYTES = 250 * 1024 * 1024
+MAX_LAYERS = 5
+
+# Layers attached to each function (docs/CONTRACTS.md). An optional functions/<name>/layers.txt
+# (one layer name per line) overrides this table for that function.
+DEFAULT_FUNCTION_LAYERS: tuple[str, ...] = ("powertools",)
+FUNCTION_LAYERS: dict[str, tuple[str, ...]] = {
+    "validate_input": ("powertools", "pillow"),
+    "thumbnail": ("powertools", "pillow"),
+}
+
+# Files in a function folder that drive the build but are not shipped in its zip.
+FUNCTION_BUILD_FILES = frozenset({"requirements.txt", "layers.txt"})
+# Directory names never packaged from source trees (anywhere in the tree).
+EXCLUDED_DIRS = frozenset({"__pycache__", ".pytest_cache", ".mypy_cache", ".ruff_cache"})
+EXCLUDED_SUFFIXES = (".pyc", ".pyo")
+
+# The Lambda Python runtime ships the AWS SDK (docs/CONTRACTS.md: boto3/botocore are not bundled).
+# When a requirement pulls these in transitively (aws-xray-sdk -> botocore) they are removed from
+# the installed tree: a layer copy would shadow the runtime's botocore and skew it against the
+# runtime's boto3. Listing one explicitly in requirements.txt keeps it.
+RUNTIME_PROVIDED = frozenset({"boto3", "botocore", "s3transfer"})
+
+DEFAULT_LAYER_CACHE = (
+    Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "serverless-pipeline" / "layers"
+)
+
+
+LAYER_CACHE_KEEP = 8
+LAYER_WORKERS = 2
+
+
+class BuildError(Exception):
+    """A build failure with a one-line, user-facing message."""
+
+
+@dataclass
+class Target:
+    kind: str  # "functions" | "layers"
+    name: str
+    src: Path
+    requirements: Path | None = None
+    layers: tuple[str, ...] = ()
+
+    @property
+    def label(self) -> str:
+        return f"{self.kind[:-1]} '{self.name}'"
+
+
+@dataclass
+class Result:
+    target: Target
+    status: str  # built | cached | unchanged
+    seconds: float
+    entry: dict[str, Any] = field(default_factory=dict)
+
+
+# --------------------------------------------------------------------------------------------
+# discovery and input hashing
+
+
+def _is_excluded_dir(name: str, *, drop_tests: bool) -> bool:
+    return name.startswith(".") or name in EXCLUDED_DIRS or (drop_tests and name == "tests")
+
+
+def _is_excluded_file(name: str) -> bool:
+    return name.startswith(".") or name.endswith(EXCLUDED_SUFFIXES)
+
+
+def walk_files(root: Path, *, drop_tests: bool) -> Iterator[tuple[str, Path]]:
+    """Yield (posix path relative to root, path) for every packaged file under root, sorted."""
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if not _is_excluded_dir(d, drop_tests=drop_tests))
+        base = Path(dirpath)
+        for name in sorted(filenames):
+            if not _is_excluded_file(name):
+                path = base / name
+                yield path.relative_to(root).as_posix(), path
+
+
+def file_mode(path: Path) -> int:
+    return MODE_EXEC if path.stat().st_mode & stat.S_IXUSR else MODE_FILE
+
+
+def _layer_names_from_file(path: Path) -> tuple[str, ...]:
+    names = []
+    for line in path.read_text().splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line:
+            names.append(line)
+    return tuple(names)
+
+
+def discover(root: Path) -> tuple[list[Target], list[Target]]:
+    functions: list[Target] = []
+    layers: list[Target] = []
+    fdir, ldir = root / "functions", root / "layers"
+    for d in sorted(fdir.iterdir()) if fdir.is_dir() else []:
+        if not d.is_dir() or d.name.startswith((".", "_")):
+            continue
+        if not (d / "handler.py").is_file():
+            raise BuildError(f"function '{d.name}': functions/{d.name}/handler.py is missing")
+        layers_txt = d / "layers.txt"
+        used = (
+            _layer_names_from_file(layers_txt)
+            if layers_txt.is_file()
+            else FUNCTION_LAYERS.get(d.name, DEFAULT_FUNCTION_LAYERS)
+        )
+        req = d / "requirements.txt"
+        functions.append(Target("functions", d.name, d, req if req.is_file() else None, used))
+    for d in sorted(ldir.iterdir()) if ldir.is_dir() else []:
+        if not d.is_dir() or d.name.startswith((".", "_")):
+            continue
+        req = d / "requirements.txt"
+        if not req.is_file() and not (d / "python").is_dir():
+            raise BuildError(f"layer '{d.name}': layers/{d.name}/ has neither requirements.txt nor python/")
+        layers.append(Target("layers", d.name, d, req if req.is_file() else None))
+    return functions, layers
+
+
+def input_files(target: Target) -> list[tuple[str, Path]]:
+    """Every file whose path, mode or content determines the target's zip."""
+    if target.kind == "functions":
+        return list(walk_files(target.src, drop_tests=True))
+    files: list[tuple[str, Path]] = []
+    if target.requirements:
+        files.append(("requirements.txt", target.requirements))
+    py = target.src / "python"
+    if py.is_dir():
+        files += [(f"python/{rel}", p) for rel, p in walk_files(py, drop_tests=False)]
+    return files
+
+
+def inputs_sha256(target: Target, arch: str, python: str) -> str:
+    h = hashlib.sha256(
+        f"builder={BUILDER_VERSION}\0kind={target.kind}\0arch={arch}\0python={python}\n".encode()
+    )
+    for rel, path in input_files(target):
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        h.update(f"{rel}\0{file_mode(path):o}\0{digest}\n".encode())
+    return h.hexdigest()
+
+
+def file_sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+# --------------------------------------------------------------------------------------------
+# deterministic zips
+
+
+def write_zip(dest: Path, entries: dict[str, Path]) -> int:
+    """Write entries {arcname: file} to dest deterministically; return the unzipped size."""
+    unzipped = 0
+    with zipfile.ZipFile(dest, "w") as zf:
+        for arcname in sorted(entries):
+            src = entries[arcname]
+            info = zipfile.ZipInfo(arcname, date_time=ZIP_DATE_TIME)
+            info.create_system = 3  # Unix, so external_attr carries the mode
+            info.external_attr = (stat.S_IFREG | file_mode(src)) << 16
+            info.compress_type = zipfile.ZIP_DEFLATED
+            data = src.read_bytes()
+            unzipped += len(data)
+            zf.writestr(info, data, compresslevel=ZIP_COMPRESSLEVEL)
+    return unzipped
+
+
+def zip_unzipped_size(path: Path) -> int:
+    with zipfile.ZipFile(path) as zf:
+        return sum(i.file_size for i in zf.infolist())
+
+
+def manifest_entry(zip_path: Path, rel: str, inputs: str, unzipped: int) -> dict[str, Any]:
+    data = zip_path.read_bytes()
+    digest = hashlib.sha256(data)
+    return {
+        "path": rel,
+        "sha256": digest.hexdigest(),
+        "base64sha256": base64.b64encode(digest.digest()).decode(),
+        "zipped_size": len(data),
+        "unzipped_size": unzipped,
+        "inputs_sha256": inputs,
+    }
+
+
+def _mb(n: int) -> str:
+    return f"{n / (1024 * 1024):.1f} MB"
+
+
+def check_zip_limits(target: Target, zipped: int, unzipped: int) -> None:
+    if zipped > MAX_ZIPPED_BYTES:
+        raise BuildError(
+            f"{target.label}: zip is {_mb(zipped)}, above Lambda's {_mb(MAX_ZIPPED_BYTES)} zipped limit"
+        )
+    if unzipped > MAX_UNZIPPED_BYTES:
+        raise BuildError(
+            f"{target.label}: unzipped size is {_mb(unzipped)}, above Lambda's "
+            f"{_mb(MAX_UNZIPPED_BYTES)} unzipped limit"
+        )
+
+
+# --------------------------------------------------------------------------------------------
+# pip
+
+
+def canonical_name(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def requirement_names(req: Path) -> set[str]:
+    names = set()
+    for line in req.read_text().splitlines():
+        m = re.match(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)", line)
+        if m and not line.lstrip().startswith("-"):
+            names.add(canonical_name(m.group(1)))
+    return names
+
+
+def _pinned(req: Path) -> set[str]:
+    pins = set()
+    for line in req.read_text().splitlines():
+        m = re.match(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)(\[[^\]]*\])?\s*==\s*([^\s;#]+)", line)
+        if m:
+            pins.add(canonical_name(m.group(1)))
+    return pins
+
+
+def pip_install(target: Target, dest: Path, arch: str, python: str, extra_args: Sequence[str]) -> None:
+    assert target.requirements is not None
+    pip_arch = PIP_ARCH[arch]
+    # Lambda python3.12/3.13 run on Amazon Linux 2023 (glibc 2.34), so both manylinux2014 (glibc 2.17)
+    # and manylinux_2_28 wheels are compatible. Both tags are passed: Pillow 12.2.0 still ships
+    # manylinux2014 cp312 wheels, newer Pillow releases only manylinux_2_28 ones.
+    cmd = [
+        sys.executable,
+        "-m",
+        "pip",
+        "install",
+        "--disable-pip-version-check",
+        "--no-compile",
+        "--quiet",
+        "--no-input",
+        "--platform",
+        f"manylinux2014_{pip_arch}",
+        "--platform",
+        f"manylinux_2_28_{pip_arch}",
+        "--implementation",
+        "cp",
+        "--python-version",
+        python,
+        "--only-binary=:all:",
+        "--target",
+        str(dest),
+        "-r",
+        str(target.requirements),
+        *extra_args,
+    ]
+    env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False)
+    if proc.returncode != 0:
+        lines = [ln.strip() for ln in (proc.stderr or proc.stdout).splitlines() if ln.strip()]
+        errors = [ln for ln in lines if ln.startswith("ERROR")] or lines[-3:]
+        tail = " | ".join(errors[-3:]) or f"exit status {proc.returncode}"
+        rel = target.requirements.relative_to(target.src.parent.parent).as_posix()
+        raise BuildError(f"{target.label}: pip could not install {rel}: {tail}")
+
+
+def _remove_distribution(site: Path, dist_info: Path) -> None:
+    record = dist_info / "RECORD"
+    if record.is_file():
+        with record.open(newline="") as f:
+            for row in csv.reader(f):
+                if row:
+                    p = (dist_info.parent / row[0]).resolve()
+                    if p.is_relative_to(site.resolve()) and p.is_file():
+                        p.unlink()
+    shutil.rmtree(dist_info, ignore_errors=True)
+    # prune directories the removal emptied
+    for dirpath, _dirs, _files in sorted(os.walk(site, topdown=False), reverse=True):
+        d = Path(dirpath)
+        if d != site and not any(d.iterdir()):
+            d.rmdir()
+
+
+def normalise_installed_tree(site: Path, requirements: Path) -> list[str]:
+    """Make a `pip install --target` tree reproducible; return unpinned distributions (name==ver)."""
+    scripts = site / "bin"
+    if scripts.is_dir() and not (scripts / "__init__.py").exists():
+        shutil.rmtree(scripts)  # console scripts: shebangs name this machine's interpreter
+    for d in list(site.rglob("__pycache__")):
+        shutil.rmtree(d, ignore_errors=True)
+    for p in list(site.rglob("*.py[co]")):
+        p.unlink()
+    explicit = requirement_names(requirements)
+    pinned = _pinned(requirements)
+    unpinned: list[str] = []
+    for dist_info in sorted(site.glob("*.dist-info")):
+        name, _, version = dist_info.name[: -len(".dist-info")].partition("-")
+        cname = canonical_name(name)
+        if cname in RUNTIME_PROVIDED and cname not in explicit:
+            _remove_distribution(site, dist_info)
+            continue
+        if cname not in pinned:
+            unpinned.append(f"{cname}=={version}")
+        for volatile in ("REQUESTED", "direct_url.json"):
+            (dist_info / volatile).unlink(missing_ok=True)
+    for record in sorted(site.glob("*.dist-info/RECORD")):
+        _rewrite_record(site, record)
+    return unpinned
+
+
+def _rewrite_record(site: Path, record: Path) -> None:
+    """Keep only RECORD rows naming files that are still in the tree (plus RECORD itself)."""
+    site_resolved = site.resolve()
+    kept: list[str] = []
+    raw = record.read_bytes().decode()
+    for line in raw.splitlines(keepends=True):
+        rows = list(csv.reader([line]))
+        if not rows or not rows[0]:
+            continue
+        p = (record.parent.parent / rows[0][0]).resolve()
+        if p == record.resolve() or (p.is_relative_to(site_resolved) and p.is_file()):
+            kept.append(line)
+    record.write_bytes("".join(kept).encode())
+
+
+# --------------------------------------------------------------------------------------------
+# building one target
+
+
+@dataclass
+class Options:
+    root: Path
+    out: Path
+    arch: str
+    python: str
+    force: bool
+    quiet: bool
+    layer_cache: Path | None
+    pip_extra_args: list[str]
+
+
+def _source_entries(target: Target) -> dict[str, Path]:
+    if target.kind == "functions":
+        return {
+            rel: p for rel, p in walk_files(target.src, drop_tests=True) if rel not in FUNCTION_BUILD_FILES
+        }
+    py = target.src / "python"
+    if not py.is_dir():
+        return {}
+    return {f"python/{rel}": p for rel, p in walk_files(py, drop_tests=False)}
+
+
+def warn(msg: str) -> None:
+    print(f"warning: {msg}", file=sys.stderr)
+
+
+def _build_zip(target: Target, opts: Options, zip_path: Path) -> int:
+    entries: dict[str, Path] = {}
+    with tempfile.TemporaryDirectory(prefix=f"build-{target.name}-") as tmp:
+        if target.requirements is not None:
+            prefix = "python/" if target.kind == "layers" else ""
+            site = Path(tmp) / "site"
+            pip_install(target, site, opts.arch, opts.python, opts.pip_extra_args)
+            unpinned = normalise_installed_tree(site, target.requirements)
+            if unpinned:
+                warn(
+                    f"{target.label}: transitive dependencies not pinned in requirements.txt "
+                    f"(the zip may change when PyPI does): {', '.join(unpinned)}",
+                )
+            entries.update({prefix + rel: p for rel, p in walk_files(site, drop_tests=False)})
+        entries.update(_source_entries(target))  # project sources win over installed files
+        if not entries:
+            raise BuildError(f"{target.label}: nothing to package")
+        return write_zip(zip_path, entries)
+
+
+def _layer_cache_file(target: Target, opts: Options, inputs: str) -> Path | None:
+    if opts.layer_cache is None or target.kind != "layers" or target.requirements is None:
+        return None
+    key = hashlib.sha256(f"{inputs}\0{shlex.join(opts.pip_extra_args)}".encode()).hexdigest()
+    return opts.layer_cache / f"{target.name}-{key[:32]}.zip"
+
+
+def _prune_layer_cache(folder: Path, name: str) -> None:
+    """Keep the LAYER_CACHE_KEEP most recently used zips of one layer (arch x python x history)."""
+    zips = sorted(folder.glob(f"{name}-{'[0-9a-f]' * 32}.zip"), key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in zips[LAYER_CACHE_KEEP:]:
+        old.unlink(missing_ok=True)
+
+
+def _cache_usable(path: Path) -> bool:
+    if not path.is_file():
+        return False
+    try:
+        with zipfile.ZipFile(path) as zf:
+            return bool(zf.infolist())
+    except (OSError, zipfile.BadZipFile):
+        return False
+
+
+def build_target(target: Target, opts: Options, old: dict[str, Any] | None) -> Result:
+    start = time.monotonic()
+    inputs = inputs_sha256(target, opts.arch, opts.python)
+    zip_path = opts.out / target.kind / f"{target.name}.zip"
+    rel = zip_path.relative_to(opts.out).as_posix()
+    if (
+        not opts.force
+        and old is not None
+        and old.get("inputs_sha256") == inputs
+        and old.get("path") == rel
+        and zip_path.is_file()
+        and zip_path.stat().st_size == old.get("zipped_size")
+        and file_sha256(zip_path) == old.get("sha256")
+    ):
+        return Result(target, "unchanged", time.monotonic() - start, dict(old))
+
+    # Build next to the destination and move into place only once the limits pass, so a failed
+    # build leaves the previous zip (and its manifest entry) intact.
+    zip_path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = zip_path.with_name(f".{zip_path.name}.{os.getpid()}.tmp")
+    cache = _layer_cache_file(target, opts, inputs)
+    try:
+        if cache is not None and not opts.force and _cache_usable(cache):
+            shutil.copyfile(cache, tmp)
+            status, unzipped = "cached", zip_unzipped_size(tmp)
+        else:
+            status, unzipped = "built", _build_zip(target, opts, tmp)
+        entry = manifest_entry(tmp, rel, inputs, unzipped)
+        check_zip_limits(target, entry["zipped_size"], unzipped)
+        os.replace(tmp, zip_path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    if cache is not None:
+        with contextlib.suppress(OSError):  # the cache is an optimisation: never fail the build on it
+            if status == "built":
+                cache.parent.mkdir(parents=True, exist_ok=True)
+                ctmp = cache.with_name(f".{cache.name}.{os.getpid()}.tmp")
+                shutil.copyfile(zip_path, ctmp)
+                os.replace(ctmp, cache)
+            else:
+                os.utime(cache)  # mark as recently used
+            _prune_layer_cache(cache.parent, target.name)
+    return Result(target, status, time.monotonic() - start, entry)
+
+
+def check_function_layers(functions: list[Target], layer_names: set[str]) -> None:
+    for fn in functions:
+        if len(fn.layers) > MAX_LAYERS:
+            raise BuildError(f"{fn.label} uses {len(fn.layers)} layers; Lambda allows at most {MAX_LAYERS}")
+        for layer in fn.layers:
+            if layer not in layer_names:
+                raise BuildError(f"{fn.label} uses layer '{layer}', but layers/{layer}/ does not exist")
+
+
+def check_function_sizes(functions: list[Target], manifest: dict[str, Any]) -> None:
+    for fn in functions:
+        entry = manifest["functions"].get(fn.name)
+        if entry is None:
+            continue
+        total = int(entry["unzipped_size"])
+        for layer in fn.layers:
+            lentry = manifest["layers"].get(layer)
+            if lentry is None:
+                warn(f"{fn.label}: layer '{layer}' is not built; size check ignores it")
+                continue
+            total += int(lentry["unzipped_size"])
+        if total > MAX_UNZIPPED_BYTES:
+            raise BuildError(
+                f"{fn.label}: unzipped size with its layers ({', '.join(fn.layers)}) is {_mb(total)}, "
+                f"above Lambda's {_mb(MAX_UNZIPPED_BYTES)} limit"
+            )
+
+
+# --------------------------------------------------------------------------------------------
+# manifest
+
+
+def load_manifest(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text())
+    except FileNotFoundError:
+        return {}
+    except (OSError, ValueError):
+        print(f"warning: ignoring unreadable {path}", file=sys.stderr)
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def write_manifest(path: Path, manifest: dict) -> None:
+    text = json.dumps(manifest, indent=2, sort_keys=True) + "\n"
+    if path.is_file() and path.read_text() == text:
+        return
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(text)
+    os.replace(tmp, path)
+
+
+def remove_stale_zips(out: Path, manifest: dict) -> None:
+    for kind in ("functions", "layers"):
+        keep = {e["path"] for e in manifest[kind].values()}
+        folder = out / kind
+        if not folder.is_dir():
+            continue
+        for z in folder.glob("*.zip"):
+            if z.relative_to(out).as_posix() not in keep:
+                z.unlink()
+        for t in folder.glob(".*.tmp"):
+            with contextlib.suppress(OSError):
+                t.unlink()
+
+
+# --------------------------------------------------------------------------------------------
+# CLI
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(description="Build Lambda function and layer zips (see docs/CONTRACTS.md).")
+    p.add_argument("--arch", choices=ARCHES, default="x86_64")
+    p.add_argument("--python", choices=PYTHONS, default="3.12")
+    p.add_argument("--out", default="build", help="output directory (relative to --root), default: build")
+    p.add_argument("--only", default="", help="comma-separated function/layer names to build")
+    p.add_argument(
+        "--force", action="store_true", help="rebuild even if unchanged (and bypass the layer cache)"
+    )
+    p.add_argument("--quiet", action="store_true", help="print nothing but errors and warnings")
+    p.add_argument("--root", default=str(ROOT), help=argparse.SUPPRESS)
+    p.add_argument(
+        "--layer-cache",
+        default=os.environ.get("SERVERLESS_PIPELINE_LAYER_CACHE") or str(DEFAULT_LAYER_CACHE),
+        help="directory caching built layer zips, or 'off' (env SERVERLESS_PIPELINE_LAYER_CACHE)",
+    )
+    p.add_argument(
+        "--pip-extra-args",
+        default=os.environ.get("BUILD_PIP_EXTRA_ARGS", ""),
+        help="extra arguments for pip install, e.g. '--no-index --find-links DIR' (env BUILD_PIP_EXTRA_ARGS)",
+    )
+    return p.parse_args(argv)
+
+
+def print_table(results: list[Result]) -> None:
+    rows = [("name", "kind", "zipped KB", "unzipped KB", "status", "seconds")]
+    for r in results:
+        rows.append(
+            (
+                r.target.name,
+                r.target.kind[:-1],
+                f"{r.entry['zipped_size'] / 1024:.1f}",
+                f"{r.entry['unzipped_size'] / 1024:.1f}",
+                r.status,
+                f"{r.seconds:.2f}",
+            )
+        )
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    for row in rows:
+        cells = [
+            c.ljust(w) if i in (0, 1, 4) else c.rjust(w)
+            for i, (c, w) in enumerate(zip(row, widths, strict=True))
+        ]
+        print("  ".join(cells).rstrip())
+
+
+@contextlib.contextmanager
+def _out_lock(out: Path) -> Iterator[None]:
+    import fcntl
+
+    out.mkdir(parents=True, exist_ok=True)
+    with (out / ".build.lock").open("w") as f:
+        fcntl.flock(f, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(f, fcntl.LOCK_UN)
+
+
+def run(opts: Options, only: set[str]) -> list[Result]:
+    functions, layers = discover(opts.root)
+    unknown = sorted(only - {t.name for t in functions + layers})
+    if unknown:
+        raise BuildError(f"--only: no function or layer named {', '.join(unknown)}")
+    check_function_layers(functions, {t.name for t in layers})
+    manifest_path = opts.out / "manifest.json"
+    old = load_manifest(manifest_path)
+    same_target = old.get("arch") == opts.arch and old.get("python") == opts.python
+    if old and not same_target and not opts.quiet:
+        print(f"note: {manifest_path} was for {old.get('arch')}/python{old.get('python')}; replacing it")
+    manifest: dict[str, Any] = {"version": MANIFEST_VERSION, "arch": opts.arch, "python": opts.python}
+    # Start from the previous entries of targets that still exist (and whose zip is still there):
+    # targets outside --only keep theirs, and a target that fails keeps its previous zip and entry.
+    for kind, targets in (("layers", layers), ("functions", functions)):
+        section = old.get(kind)
+        prev: dict[str, Any] = section if same_target and isinstance(section, dict) else {}
+        manifest[kind] = {
+            t.name: prev[t.name]
+            for t in targets
+            if isinstance(prev.get(t.name), dict) and (opts.out / str(prev[t.name].get("path"))).is_file()
+        }
+    results: list[Result] = []
+    try:
+        # Layers first (function size checks need them). Layer builds are mostly pip waiting on the
+        # network, so they run side by side; function zips take milliseconds.
+        for kind, targets, workers in (("layers", layers, LAYER_WORKERS), ("functions", functions, 1)):
+            selected = [t for t in targets if not only or t.name in only]
+            errors: list[BuildError] = []
+            with concurrent.futures.ThreadPoolExecutor(max_workers=workers) as pool:
+                futures = [pool.submit(build_target, t, opts, manifest[kind].get(t.name)) for t in selected]
+                for future in futures:  # in target order, so the table and errors are stable
+                    try:
+                        result = future.result()
+                    except BuildError as exc:
+                        errors.append(exc)
+                        continue
+                    manifest[kind][result.target.name] = result.entry
+                    results.append(result)
+            if errors:
+                raise errors[0]
+        check_function_sizes(functions, manifest)
+    finally:
+        write_manifest(manifest_path, manifest)
+        remove_stale_zips(opts.out, manifest)
+    return results
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    root = Path(args.root).resolve()
+    out = Path(args.out)
+    out = out if out.is_absolute() else root / out
+    cache = None if args.layer_cache.strip().lower() in ("", "off", "none", "0") else Path(args.layer_cache)
+    opts = Options(
+        root=root,
+        out=out,
+        arch=args.arch,
+        python=args.python,
+        force=args.force,
+        quiet=args.quiet,
+        layer_cache=cache,
+        pip_extra_args=shlex.split(args.pip_extra_args),
+    )
+    only = {n.strip() for n in args.only.split(",") if n.strip()}
+    start = time.monotonic()
+    try:
+        with _out_lock(out):
+            results = run(opts, only)
+    except BuildError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(f"error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), file=sys.stderr)
+        return 1
+    if not opts.quiet:
+        print_table(results)
+        built = sum(r.status != "unchanged" for r in results)
+        print(
+            f"{len(results)} targets ({built} built, {len(results) - built} unchanged) for "
+            f"{opts.arch}/python{opts.python} in {time.monotonic() - start:.2f}s -> "
+            f"{os.path.relpath(out / 'manifest.json')}"
+        )
+    return 0
+
+
+def host_arch() -> str | None:
+    """The --arch value matching this machine, or None."""
+    return {"x86_64": "x86_64", "amd64": "x86_64", "aarch64": "arm64", "arm64": "arm64"}.get(
+        platform.machine().lower()
+    )
+
+
+if __name__ == "__main__":
+    sys.exit(main())

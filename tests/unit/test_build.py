@@ -1,0 +1,549 @@
+"""scripts/build.py: determinism, incrementality, layout, limits and errors.
+
+Every test builds a throw-away project under tmp_path. pip only ever sees local wheels made here
+(`--no-index --find-links`), except the real Pillow layer test, which uses PyPI (warm pip and layer
+caches make it fast) and skips when PyPI is unreachable.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import importlib.util
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _load_build() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("build_script", ROOT / "scripts" / "build.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["build_script"] = module  # dataclasses resolve annotations through sys.modules
+    spec.loader.exec_module(module)
+    return module
+
+
+build = _load_build()
+
+
+# ---------------------------------------------------------------------------------------------
+# fixtures
+
+
+def write(path: Path, text: str, mode: int | None = None) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    if mode is not None:
+        path.chmod(mode)
+    return path
+
+
+def make_wheel(
+    folder: Path,
+    name: str,
+    version: str,
+    files: dict[str, str],
+    requires: tuple[str, ...] = (),
+    scripts: dict[str, str] | None = None,
+) -> Path:
+    """A minimal py3-none-any wheel, written with zipfile."""
+    dist = f"{name}-{version}.dist-info"
+    contents = dict(files)
+    for script, body in (scripts or {}).items():
+        contents[f"{name}-{version}.data/scripts/{script}"] = body
+    contents[f"{dist}/METADATA"] = f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n" + "".join(
+        f"Requires-Dist: {r}\n" for r in requires
+    )
+    contents[f"{dist}/WHEEL"] = (
+        "Wheel-Version: 1.0\nGenerator: test\nRoot-Is-Purelib: true\nTag: py3-none-any\n"
+    )
+    record = []
+    for path, body in contents.items():
+        digest = base64.urlsafe_b64encode(hashlib.sha256(body.encode()).digest()).rstrip(b"=").decode()
+        record.append(f"{path},sha256={digest},{len(body.encode())}")
+    contents[f"{dist}/RECORD"] = "\n".join([*record, f"{dist}/RECORD,,"]) + "\n"
+    folder.mkdir(parents=True, exist_ok=True)
+    wheel = folder / f"{name}-{version}-py3-none-any.whl"
+    with zipfile.ZipFile(wheel, "w") as zf:
+        for path, body in contents.items():
+            zf.writestr(path, body)
+    return wheel
+
+
+@pytest.fixture
+def wheels(tmp_path: Path) -> Path:
+    folder = tmp_path / "wheels"
+    make_wheel(
+        folder,
+        "tinypkg",
+        "1.0",
+        {"tinypkg/__init__.py": "VALUE = 42\n", "tinypkg/tests/test_tiny.py": "def test(): pass\n"},
+        requires=("botocore",),
+        scripts={"tinycli": "#!python\nprint('hi')\n"},
+    )
+    # stands in for the AWS SDK pulled in transitively: the runtime provides it, so it is stripped
+    make_wheel(folder, "botocore", "9.9.9", {"botocore/__init__.py": ""})
+    return folder
+
+
+@pytest.fixture(autouse=True)
+def isolated_pip(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Keep the machine's pip configuration (indexes, find-links, constraints) out of the tests."""
+    monkeypatch.setenv("PIP_CONFIG_FILE", os.devnull)
+    for var in ("PIP_FIND_LINKS", "PIP_INDEX_URL", "PIP_EXTRA_INDEX_URL", "PIP_CONSTRAINT", "PIP_NO_INDEX"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.delenv("BUILD_PIP_EXTRA_ARGS", raising=False)
+    monkeypatch.delenv("SERVERLESS_PIPELINE_LAYER_CACHE", raising=False)
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    root = tmp_path / "proj"
+    fn = root / "functions" / "alpha"
+    write(
+        fn / "handler.py",
+        "from service import run\n\n\ndef lambda_handler(event, context):\n    return run()\n",
+    )
+    write(fn / "service.py", "def run():\n    return 'alpha'\n")
+    write(fn / "pkg" / "__init__.py", "")
+    write(fn / "pkg" / "data.json", '{"a": 1}\n')
+    write(fn / "tests" / "test_alpha.py", "def test(): pass\n")
+    write(fn / "__pycache__" / "service.cpython-312.pyc", "junk")
+    write(fn / "pkg" / "__pycache__" / "x.cpython-312.pyc", "junk")
+    write(fn / "stale.pyc", "junk")
+    write(fn / ".env", "SECRET=1\n")
+    write(fn / ".pytest_cache" / "README.md", "cache")
+    fb = root / "functions" / "beta"
+    write(fb / "handler.py", "def lambda_handler(event, context):\n    return 'beta'\n")
+    write(fb / "bin" / "run.sh", "#!/bin/sh\necho hi\n", mode=0o775)
+    write(root / "layers" / "powertools" / "python" / "fake_powertools" / "__init__.py", "NAME = 'pt'\n")
+    write(root / "layers" / "powertools" / "python" / "fake_powertools" / "__pycache__" / "a.pyc", "junk")
+    return root
+
+
+@pytest.fixture
+def pip_layer(project: Path) -> Path:
+    """A layer installed by pip (from the local wheels) plus its own python/ sources."""
+    layer = project / "layers" / "tiny"
+    write(layer / "requirements.txt", "tinypkg==1.0\n")
+    write(layer / "python" / "extra_mod.py", "X = 1\n")
+    return layer
+
+
+Builder = Callable[..., tuple[int, str, str]]
+
+
+@pytest.fixture
+def run_build(project: Path, wheels: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Builder:
+    def _run(*args: str, out: str = "build", cache: str = "off") -> tuple[int, str, str]:
+        argv = [
+            "--root",
+            str(project),
+            "--out",
+            out,
+            "--layer-cache",
+            cache,
+            "--pip-extra-args",
+            f"--no-index --find-links {wheels}",
+            *args,
+        ]
+        capsys.readouterr()
+        rc = build.main(argv)
+        captured = capsys.readouterr()
+        return rc, captured.out, captured.err
+
+    return _run
+
+
+def statuses(stdout: str) -> dict[str, str]:
+    """name -> status from the printed table."""
+    result = {}
+    for line in stdout.splitlines()[1:]:
+        cols = line.split()
+        if len(cols) == 6 and cols[1] in ("function", "layer"):
+            result[cols[0]] = cols[4]
+    return result
+
+
+def zip_bytes(out: Path) -> dict[str, bytes]:
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*.zip"))}
+
+
+def manifest(out: Path) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((out / "manifest.json").read_text())
+    return data
+
+
+# ---------------------------------------------------------------------------------------------
+# determinism and incrementality
+
+
+@pytest.mark.usefixtures("pip_layer")
+def test_two_builds_are_byte_identical(run_build: Builder, project: Path) -> None:
+    assert run_build(out="out1")[0] == 0
+    # a second, independent build: different output dir, files re-created with new mtimes
+    for path in (project / "functions").rglob("*.py"):
+        os.utime(path, (time.time() + 100, time.time() + 100))
+    assert run_build(out="out2")[0] == 0
+    first, second = zip_bytes(project / "out1"), zip_bytes(project / "out2")
+    assert sorted(first) == [
+        "functions/alpha.zip",
+        "functions/beta.zip",
+        "layers/powertools.zip",
+        "layers/tiny.zip",
+    ]
+    assert first == second
+    assert (project / "out1" / "manifest.json").read_bytes() == (
+        project / "out2" / "manifest.json"
+    ).read_bytes()
+
+
+def test_manifest_format(run_build: Builder, project: Path) -> None:
+    assert run_build()[0] == 0
+    out = project / "build"
+    data = manifest(out)
+    assert set(data) == {"version", "arch", "python", "functions", "layers"}
+    assert (data["version"], data["arch"], data["python"]) == (1, "x86_64", "3.12")
+    assert set(data["functions"]) == {"alpha", "beta"}
+    assert set(data["layers"]) == {"powertools"}
+    for kind, entries in (("functions", data["functions"]), ("layers", data["layers"])):
+        for name, entry in entries.items():
+            assert set(entry) == {
+                "path",
+                "sha256",
+                "base64sha256",
+                "zipped_size",
+                "unzipped_size",
+                "inputs_sha256",
+            }
+            assert entry["path"] == f"{kind}/{name}.zip"
+            blob = (out / entry["path"]).read_bytes()
+            assert entry["sha256"] == hashlib.sha256(blob).hexdigest()
+            assert entry["base64sha256"] == base64.b64encode(hashlib.sha256(blob).digest()).decode()
+            assert entry["zipped_size"] == len(blob)
+            with zipfile.ZipFile(out / entry["path"]) as zf:
+                assert entry["unzipped_size"] == sum(i.file_size for i in zf.infolist())
+    text = (out / "manifest.json").read_text()
+    assert text == json.dumps(data, indent=2, sort_keys=True) + "\n"
+
+
+@pytest.mark.usefixtures("pip_layer")
+def test_touching_mtime_is_unchanged_and_noop_is_fast(run_build: Builder, project: Path) -> None:
+    assert run_build()[0] == 0
+    before = (project / "build" / "manifest.json").read_bytes()
+    later = time.time() + 3600
+    for path in project.rglob("*"):
+        if path.is_file() and "build" not in path.parts:
+            os.utime(path, (later, later))
+    start = time.monotonic()
+    rc, out, _ = run_build()
+    elapsed = time.monotonic() - start
+    assert rc == 0
+    assert set(statuses(out).values()) == {"unchanged"}, out
+    assert (project / "build" / "manifest.json").read_bytes() == before
+    assert elapsed < 1.0
+
+
+@pytest.mark.usefixtures("pip_layer")
+def test_changing_content_rebuilds_only_that_target(
+    run_build: Builder, project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert run_build()[0] == 0
+    before = manifest(project / "build")
+    (project / "functions" / "alpha" / "service.py").write_text("def run():\n    return 'changed'\n")
+
+    def no_pip(*_a: object, **_k: object) -> None:
+        raise AssertionError("pip must not run for an unchanged layer")
+
+    monkeypatch.setattr(build, "pip_install", no_pip)
+    rc, out, _ = run_build()
+    assert rc == 0
+    assert statuses(out) == {
+        "alpha": "built",
+        "beta": "unchanged",
+        "powertools": "unchanged",
+        "tiny": "unchanged",
+    }
+    after = manifest(project / "build")
+    assert after["functions"]["alpha"]["sha256"] != before["functions"]["alpha"]["sha256"]
+    assert after["functions"]["beta"] == before["functions"]["beta"]
+    assert after["layers"] == before["layers"]
+
+
+def test_mode_change_rebuilds(run_build: Builder, project: Path) -> None:
+    assert run_build()[0] == 0
+    (project / "functions" / "beta" / "bin" / "run.sh").chmod(0o644)
+    rc, out, _ = run_build()
+    assert rc == 0
+    assert statuses(out)["beta"] == "built"
+    assert statuses(out)["alpha"] == "unchanged"
+
+
+def test_tampered_zip_is_rebuilt(run_build: Builder, project: Path) -> None:
+    assert run_build()[0] == 0
+    zip_path = project / "build" / "functions" / "beta.zip"
+    good = zip_path.read_bytes()
+    zip_path.write_bytes(good[:-1] + b"x")
+    rc, out, _ = run_build()
+    assert rc == 0 and statuses(out)["beta"] == "built"
+    assert zip_path.read_bytes() == good
+
+
+def test_force_rebuilds_everything(run_build: Builder, project: Path) -> None:
+    assert run_build()[0] == 0
+    rc, out, _ = run_build("--force")
+    assert rc == 0
+    assert set(statuses(out).values()) == {"built"}
+
+
+def test_only_builds_selection_and_keeps_other_entries(run_build: Builder, project: Path) -> None:
+    assert run_build()[0] == 0
+    before = manifest(project / "build")
+    (project / "functions" / "alpha" / "service.py").write_text("X = 2\n")
+    (project / "functions" / "beta" / "handler.py").write_text("Y = 2\n")
+    rc, out, _ = run_build("--only", "beta")
+    assert rc == 0
+    assert statuses(out) == {"beta": "built"}
+    after = manifest(project / "build")
+    assert after["functions"]["alpha"] == before["functions"]["alpha"]
+    assert after["layers"] == before["layers"]
+    assert (project / "build" / "functions" / "alpha.zip").is_file()
+
+
+def test_removed_function_drops_entry_and_zip(run_build: Builder, project: Path) -> None:
+    assert run_build()[0] == 0
+    assert (project / "build" / "functions" / "beta.zip").is_file()
+    for path in sorted((project / "functions" / "beta").rglob("*"), reverse=True):
+        path.unlink() if path.is_file() else path.rmdir()
+    (project / "functions" / "beta").rmdir()
+    assert run_build()[0] == 0
+    assert "beta" not in manifest(project / "build")["functions"]
+    assert not (project / "build" / "functions" / "beta.zip").exists()
+
+
+def test_arch_and_python_are_part_of_the_inputs(run_build: Builder, project: Path) -> None:
+    assert run_build()[0] == 0
+    rc, out, _ = run_build("--arch", "arm64", "--python", "3.13")
+    assert rc == 0
+    assert set(statuses(out).values()) == {"built"}
+    data = manifest(project / "build")
+    assert (data["arch"], data["python"]) == ("arm64", "3.13")
+
+
+# ---------------------------------------------------------------------------------------------
+# zip layout
+
+
+def test_function_zip_entries_are_normalised(run_build: Builder, project: Path) -> None:
+    assert run_build()[0] == 0
+    with zipfile.ZipFile(project / "build" / "functions" / "alpha.zip") as zf:
+        infos = zf.infolist()
+        names = [i.filename for i in infos]
+    assert names == sorted(names)
+    assert names == ["handler.py", "pkg/__init__.py", "pkg/data.json", "service.py"]
+    for info in infos:
+        assert info.date_time == (1980, 1, 1, 0, 0, 0)
+        assert info.extra == b""
+        assert info.compress_type == zipfile.ZIP_DEFLATED
+        assert (info.external_attr >> 16) & 0o777 == 0o644
+    with zipfile.ZipFile(project / "build" / "functions" / "beta.zip") as zf:
+        modes = {i.filename: (i.external_attr >> 16) & 0o777 for i in zf.infolist()}
+    assert modes == {"bin/run.sh": 0o755, "handler.py": 0o644}
+
+
+def test_pip_layer_has_python_root_and_is_normalised(
+    run_build: Builder, project: Path, pip_layer: Path
+) -> None:
+    assert run_build()[0] == 0
+    with zipfile.ZipFile(project / "build" / "layers" / "tiny.zip") as zf:
+        names = zf.namelist()
+        record = zf.read("python/tinypkg-1.0.dist-info/RECORD").decode()
+    assert names == sorted(names)
+    assert all(n.startswith("python/") for n in names), names
+    assert "python/tinypkg/__init__.py" in names
+    assert "python/tinypkg/tests/test_tiny.py" in names  # packages' own tests dirs are kept
+    assert "python/extra_mod.py" in names  # the layer's python/ sources
+    assert not [n for n in names if "__pycache__" in n or n.endswith(".pyc")]
+    assert not [n for n in names if n.startswith("python/bin/")]  # console scripts (local shebangs)
+    assert not [n for n in names if n.endswith(("/REQUESTED", "/direct_url.json"))]
+    assert not [n for n in names if n.startswith("python/botocore")]  # provided by the Lambda runtime
+    assert "REQUESTED" not in record and "bin/tinycli" not in record
+    assert "tinypkg/__init__.py" in record
+
+
+def test_source_layer_has_python_root(run_build: Builder, project: Path) -> None:
+    assert run_build()[0] == 0
+    with zipfile.ZipFile(project / "build" / "layers" / "powertools.zip") as zf:
+        assert zf.namelist() == ["python/fake_powertools/__init__.py"]
+
+
+def test_function_requirements_are_installed_at_zip_root(run_build: Builder, project: Path) -> None:
+    write(project / "functions" / "beta" / "requirements.txt", "tinypkg==1.0\n")
+    assert run_build()[0] == 0
+    with zipfile.ZipFile(project / "build" / "functions" / "beta.zip") as zf:
+        names = zf.namelist()
+    assert "tinypkg/__init__.py" in names
+    assert "handler.py" in names
+    assert "requirements.txt" not in names
+
+
+def test_layer_cache_reused_by_a_fresh_output_dir(
+    run_build: Builder, project: Path, pip_layer: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache = str(tmp_path / "layer-cache")
+    assert run_build(out="out1", cache=cache)[0] == 0
+    assert list((tmp_path / "layer-cache").glob("tiny-*.zip"))
+
+    def no_pip(*_a: object, **_k: object) -> None:
+        raise AssertionError("pip must not run on a layer cache hit")
+
+    monkeypatch.setattr(build, "pip_install", no_pip)
+    rc, out, _ = run_build(out="out2", cache=cache)
+    assert rc == 0
+    assert statuses(out)["tiny"] == "cached"
+    assert zip_bytes(project / "out1") == zip_bytes(project / "out2")
+    assert manifest(project / "out1") == manifest(project / "out2")
+
+
+# ---------------------------------------------------------------------------------------------
+# errors
+
+
+def assert_one_line_error(rc: int, err: str, *fragments: str) -> None:
+    assert rc != 0
+    lines = [ln for ln in err.splitlines() if ln.strip() and not ln.startswith("warning:")]
+    assert len(lines) == 1, err
+    assert lines[0].startswith("error: ")
+    for fragment in fragments:
+        assert fragment in lines[0], lines[0]
+
+
+def test_missing_handler_is_a_clear_error(run_build: Builder, project: Path) -> None:
+    write(project / "functions" / "gamma" / "service.py", "")
+    rc, _, err = run_build()
+    assert_one_line_error(rc, err, "gamma", "handler.py")
+
+
+def test_unresolvable_requirement_is_a_clear_error(run_build: Builder, project: Path) -> None:
+    write(project / "layers" / "broken" / "requirements.txt", "no-such-package-xyz==1.0\n")
+    rc, _, err = run_build()
+    assert_one_line_error(rc, err, "layer 'broken'", "no-such-package-xyz")
+
+
+def test_layer_without_content_is_a_clear_error(run_build: Builder, project: Path) -> None:
+    (project / "layers" / "empty").mkdir(parents=True)
+    rc, _, err = run_build()
+    assert_one_line_error(rc, err, "layer 'empty'", "requirements.txt")
+
+
+def test_zipped_size_limit(run_build: Builder, project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert run_build()[0] == 0
+    good = (project / "build" / "functions" / "alpha.zip").read_bytes()
+    monkeypatch.setattr(build, "MAX_ZIPPED_BYTES", 300)
+    (project / "functions" / "alpha" / "big.txt").write_text(os.urandom(2000).hex())
+    rc, _, err = run_build()
+    assert_one_line_error(rc, err, "function 'alpha'", "zipped limit")
+    # the failed target keeps its previous zip and manifest entry
+    assert (project / "build" / "functions" / "alpha.zip").read_bytes() == good
+    entry = manifest(project / "build")["functions"]["alpha"]
+    assert entry["sha256"] == hashlib.sha256(good).hexdigest()
+
+
+def test_unzipped_size_limit_counts_layers(
+    run_build: Builder, project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write(project / "layers" / "powertools" / "python" / "blob.txt", "x" * 5000)
+    monkeypatch.setattr(build, "MAX_UNZIPPED_BYTES", 5100)  # every zip alone fits, not with the layer
+    rc, _, err = run_build()
+    assert_one_line_error(rc, err, "function 'alpha'", "with its layers (powertools)", "unzipped")
+
+
+def test_too_many_layers(run_build: Builder, project: Path) -> None:
+    for i in range(6):
+        write(project / "layers" / f"l{i}" / "python" / f"m{i}.py", "")
+    write(project / "functions" / "alpha" / "layers.txt", "\n".join(f"l{i}" for i in range(6)) + "\n")
+    rc, _, err = run_build()
+    assert_one_line_error(rc, err, "function 'alpha'", "6 layers", "at most 5")
+
+
+def test_unknown_layer_in_layers_txt(run_build: Builder, project: Path) -> None:
+    write(project / "functions" / "alpha" / "layers.txt", "powertools\nnope  # comment\n")
+    rc, _, err = run_build()
+    assert_one_line_error(rc, err, "function 'alpha'", "layer 'nope'")
+
+
+def test_unknown_only_name(run_build: Builder) -> None:
+    rc, _, err = run_build("--only", "nope")
+    assert_one_line_error(rc, err, "nope")
+
+
+def test_cli_runs_as_a_script(project: Path, tmp_path: Path) -> None:
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "build.py"), "--root", str(project), "--layer-cache", "off"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "alpha" in proc.stdout and (project / "build" / "manifest.json").is_file()
+
+
+# ---------------------------------------------------------------------------------------------
+# the real Pillow layer (PyPI through pip's cache), when the host can run it
+
+
+def _pypi_reachable() -> bool:
+    try:
+        socket.create_connection(("pypi.org", 443), timeout=3).close()
+        return True
+    except OSError:
+        return False
+
+
+def _python312() -> str | None:
+    finder = ROOT / "scripts" / "find_python.sh"
+    proc = subprocess.run(["bash", str(finder), "3.12"], capture_output=True, text=True, check=False)
+    return (proc.stdout.strip() or None) if proc.returncode == 0 else None
+
+
+@pytest.mark.skipif(build.host_arch() is None, reason="host architecture is not x86_64/arm64")
+def test_real_pillow_layer_imports_on_host(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    python = _python312()
+    if python is None:
+        pytest.skip("no Python 3.12 interpreter found")
+    root = tmp_path / "proj"
+    write(root / "layers" / "pillow" / "requirements.txt", "Pillow==12.2.0\n")
+    rc = build.main(["--root", str(root), "--arch", build.host_arch(), "--python", "3.12", "--quiet"])
+    err = capsys.readouterr().err
+    if rc != 0 and not _pypi_reachable():
+        pytest.skip("PyPI unreachable and Pillow not in the layer cache")
+    assert rc == 0, err
+    unzipped = tmp_path / "unzipped"
+    with zipfile.ZipFile(root / "build" / "layers" / "pillow.zip") as zf:
+        assert all(n.startswith("python/") for n in zf.namelist())
+        zf.extractall(unzipped)
+    probe = "import PIL, PIL.Image; print(PIL.__file__); print(PIL.Image.new('RGB', (2, 2)).size)"
+    proc = subprocess.run(
+        [python, "-S", "-c", probe],  # -S: no site-packages, only the layer
+        env={"PYTHONPATH": str(unzipped / "python"), "PATH": os.environ.get("PATH", "")},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    file_line, size_line = proc.stdout.splitlines()
+    assert file_line.startswith(str(unzipped / "python" / "PIL"))
+    assert size_line == "(2, 2)"
