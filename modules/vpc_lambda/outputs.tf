@@ -1,0 +1,114 @@
+output "vpc_id" {
+  description = "Id of the VPC (created or passed in)."
+  value       = local.create ? local.vpc_id : null
+}
+
+output "private_subnet_ids" {
+  description = "Ids of the private subnets the function runs in."
+  value       = local.create ? local.subnet_ids : null
+}
+
+output "route_table_id" {
+  description = "Id of the private route table the module created (null with an existing VPC)."
+  value       = try(aws_route_table.private[0].id, null)
+}
+
+output "route_table_ids" {
+  description = "Route tables the gateway endpoints are attached to."
+  value       = local.create ? local.route_table_ids : null
+}
+
+output "security_group_id" {
+  description = "Id of the function's egress-only security group."
+  value       = try(aws_security_group.lambda[0].id, null)
+}
+
+output "endpoints_security_group_id" {
+  description = "Id of the interface endpoints' security group (null without interface endpoints)."
+  value       = try(aws_security_group.endpoints[0].id, null)
+}
+
+output "s3_endpoint_id" {
+  description = "Id of the S3 gateway endpoint."
+  value       = try(aws_vpc_endpoint.s3[0].id, null)
+}
+
+output "s3_prefix_list_id" {
+  description = "Prefix list id of the S3 gateway endpoint."
+  value       = try(aws_vpc_endpoint.s3[0].prefix_list_id, null)
+}
+
+output "dynamodb_endpoint_id" {
+  description = "Id of the DynamoDB gateway endpoint."
+  value       = try(aws_vpc_endpoint.dynamodb[0].id, null)
+}
+
+output "dynamodb_prefix_list_id" {
+  description = "Prefix list id of the DynamoDB gateway endpoint."
+  value       = try(aws_vpc_endpoint.dynamodb[0].prefix_list_id, null)
+}
+
+output "interface_endpoint_ids" {
+  description = "Ids of the interface endpoints, keyed by short service name."
+  value       = { for k, v in aws_vpc_endpoint.interface : k => v.id }
+}
+
+output "flow_log_id" {
+  description = "Id of the VPC flow log (null when disabled or with an existing VPC)."
+  value       = try(aws_flow_log.this[0].id, null)
+}
+
+output "flow_log_group_name" {
+  description = "Log group receiving the VPC flow logs."
+  value       = try(aws_cloudwatch_log_group.flow_logs[0].name, null)
+}
+
+output "function_name" {
+  description = "Name of the Lambda function."
+  value       = module.function.function_name
+}
+
+output "function_arn" {
+  description = "Unqualified ARN of the Lambda function."
+  value       = module.function.function_arn
+}
+
+output "function_invoke_arn" {
+  description = "Invoke ARN of the unqualified function."
+  value       = module.function.function_invoke_arn
+}
+
+output "function_qualified_arn" {
+  description = "ARN of the function qualified with its latest published version."
+  value       = module.function.function_qualified_arn
+}
+
+output "alias_arn" {
+  description = "ARN of the alias, or null without one."
+  value       = module.function.alias_arn
+}
+
+output "alias_invoke_arn" {
+  description = "Invoke ARN of the alias when set, else of the function."
+  value       = module.function.alias_invoke_arn
+}
+
+output "role_name" {
+  description = "Name of the execution role (attach extra inline policies with aws_iam_role_policy)."
+  value       = module.function.role_name
+}
+
+output "role_arn" {
+  description = "ARN of the execution role."
+  value       = module.function.role_arn
+}
+
+output "log_group_name" {
+  description = "Name of the function's log group."
+  value       = module.function.log_group_name
+}
+
+output "log_group_arn" {
+  description = "ARN of the function's log group."
+  value       = module.function.log_group_arn
+}
