@@ -10,7 +10,7 @@ PY := $(VENV)/bin/python
 TF := scripts/terraform.sh
 
 .PHONY: help venv build unit lint tftest checkov localstack-up localstack-down localstack-logs \
-        integration deploy-local destroy-local outputs-local e2e demo test bench plan apply clean
+        integration deploy-local destroy-local outputs-local demo test bench plan apply docs plan-fixtures clean
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -70,12 +70,20 @@ test: ## everything CI runs: lint, unit, terraform tests, integration (LocalStac
 bench: venv build ## benchmarks (print numbers, assert nothing about speed)
 	$(PY) scripts/bench.py
 
-plan: build ## terraform plan of the root against real AWS (BACKEND_CONFIG=path/to/backend.hcl)
-	$(TF) init $(if $(BACKEND_CONFIG),-backend-config=$(BACKEND_CONFIG),)
-	$(TF) plan -out=plan.out
+plan: venv build ## terraform plan of the root against real AWS (BACKEND_CONFIG=path/to/backend.hcl)
+	@if [ -n "$(BACKEND_CONFIG)" ] && ! grep -qsE '^\s*backend\s+"s3"' *.tf; then printf 'terraform {\n  backend "s3" {}\n}\n' > ci_backend_override.tf; fi
+	$(TF) init -input=false $(if $(BACKEND_CONFIG),-backend-config=$(BACKEND_CONFIG) -reconfigure,)
+	$(TF) plan -input=false -out=plan.out
+	$(TF) show -json plan.out | $(PY) scripts/plan_summary.py --format text
 
 apply: ## terraform apply of the saved plan
 	$(TF) apply plan.out
+
+docs: venv ## regenerate the inputs/outputs tables in module READMEs
+	$(PY) scripts/tfdocs.py --write
+
+plan-fixtures: ## regenerate the real plan JSON fixtures of scripts/plan_summary.py
+	bash tests/fixtures/plans/generate.sh
 
 clean: ## remove build output and local state
 	rm -rf build .local .terraform .terraformrc.generated

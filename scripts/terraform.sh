@@ -2,6 +2,7 @@
 # Runs terraform with a CLI config that installs providers from the machine's
 # filesystem mirror when one exists (found at run time), else the registry.
 # usage: scripts/terraform.sh <terraform args...>
+# TF_PROVIDER_MIRROR=<dir> names the mirror root; TF_PROVIDER_MIRROR=none uses the registry without searching.
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 cfg="$here/.terraformrc.generated"
@@ -12,7 +13,9 @@ if [ ! -f "$cfg" ]; then
       [ -d "$root/registry.terraform.io/hashicorp/aws" ] && { mirror="$root"; break; }
     done
   fi
-  if [ -z "$mirror" ]; then
+  if [ "$mirror" = none ]; then
+    mirror=""
+  elif [ -z "$mirror" ]; then
     hit="$(find / -xdev -path '*registry.terraform.io/hashicorp/aws/*' -name 'terraform-provider-aws*' -print -quit 2>/dev/null || true)"
     [ -n "$hit" ] && mirror="${hit%%/registry.terraform.io/*}"
   fi
