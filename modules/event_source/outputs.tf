@@ -1,0 +1,62 @@
+output "event_source_mapping_uuids" {
+  description = "UUIDs of the event source mappings, by kind (sqs, dynamodb_streams, kinesis) and caller key."
+  value = {
+    sqs              = { for k, v in aws_lambda_event_source_mapping.sqs : k => v.uuid }
+    dynamodb_streams = { for k, v in aws_lambda_event_source_mapping.dynamodb : k => v.uuid }
+    kinesis          = { for k, v in aws_lambda_event_source_mapping.kinesis : k => v.uuid }
+  }
+}
+
+output "event_source_mapping_arns" {
+  description = "ARNs of the event source mappings, by kind (sqs, dynamodb_streams, kinesis) and caller key."
+  value = {
+    sqs              = { for k, v in aws_lambda_event_source_mapping.sqs : k => v.arn }
+    dynamodb_streams = { for k, v in aws_lambda_event_source_mapping.dynamodb : k => v.arn }
+    kinesis          = { for k, v in aws_lambda_event_source_mapping.kinesis : k => v.arn }
+  }
+}
+
+output "eventbridge_rule_arns" {
+  description = "ARNs of the EventBridge rules, by caller key (use them in DLQ queue policies: aws:SourceArn)."
+  value       = { for k, v in aws_cloudwatch_event_rule.this : k => v.arn }
+}
+
+output "eventbridge_rule_names" {
+  description = "Names of the EventBridge rules, by caller key."
+  value       = { for k, v in aws_cloudwatch_event_rule.this : k => v.name }
+}
+
+output "sns_subscription_arns" {
+  description = "ARNs of the SNS subscriptions, by caller key."
+  value       = { for k, v in aws_sns_topic_subscription.this : k => v.arn }
+}
+
+output "s3_bucket_notification_ids" {
+  description = "IDs of the bucket notification configurations, by bucket name (one per bucket)."
+  value       = { for k, v in aws_s3_bucket_notification.this : k => v.id }
+}
+
+output "lambda_permission_statement_ids" {
+  description = "Statement IDs of the lambda permissions the module added, by source kind and key (s3 keyed by bucket name)."
+  value = {
+    s3          = { for k, v in aws_lambda_permission.s3 : k => v.statement_id }
+    sns         = { for k, v in aws_lambda_permission.sns : k => v.statement_id }
+    eventbridge = { for k, v in aws_lambda_permission.eventbridge : k => v.statement_id }
+    api_gateway = { for k, v in aws_lambda_permission.api_gateway : k => v.statement_id }
+  }
+}
+
+output "role_policy_name" {
+  description = "Name of the inline policy attached to the function role (null when none was needed)."
+  value       = try(aws_iam_role_policy.this[0].name, null)
+}
+
+output "role_policy_json" {
+  description = "The inline policy document the module attaches (or would attach) to the function role for the event source mappings."
+  value       = local.create && local.has_mappings ? local.policy_json : null
+}
+
+output "queue_policy_statements" {
+  description = "IAM statements, grouped by SQS queue ARN, that queue owners must add to their queue policy: S3 -> SQS notifications (s3.amazonaws.com), EventBridge target DLQs (events.amazonaws.com, aws:SourceArn = rule ARN) and SNS subscription DLQs (sns.amazonaws.com). Look up with lookup(output, queue_arn, [])."
+  value       = local.queue_policy_statements
+}

@@ -1,0 +1,71 @@
+locals {
+  create      = var.create
+  create_role = local.create && var.role_arn == null
+
+  # Exactly one of definition / definition_template (checked by a precondition below).
+  definition = var.definition != null ? var.definition : (
+    var.definition_template != null ? templatefile(var.definition_template, var.definition_vars) : null
+  )
+
+  logging_enabled = var.logging_level != "OFF"
+  role_arn        = local.create_role ? try(aws_iam_role.this[0].arn, null) : var.role_arn
+}
+
+data "aws_caller_identity" "current" {
+  count = local.create ? 1 : 0
+}
+
+data "aws_region" "current" {
+  count = local.create ? 1 : 0
+}
+
+data "aws_partition" "current" {
+  count = local.create ? 1 : 0
+}
+
+locals {
+  account_id = try(data.aws_caller_identity.current[0].account_id, "")
+  region     = try(data.aws_region.current[0].name, "")
+  partition  = try(data.aws_partition.current[0].partition, "aws")
+}
+
+resource "aws_sfn_state_machine" "this" {
+  #checkov:skip=CKV_AWS_284:X-Ray tracing is the caller's choice (tracing_enabled, default true); checkov cannot evaluate caller expressions.
+  count = local.create ? 1 : 0
+
+  name       = var.name
+  type       = var.type
+  role_arn   = local.role_arn
+  definition = local.definition
+  publish    = var.publish
+
+  dynamic "logging_configuration" {
+    for_each = local.logging_enabled ? [1] : []
+    content {
+      log_destination        = "${aws_cloudwatch_log_group.this[0].arn}:*"
+      include_execution_data = var.include_execution_data
+      level                  = var.logging_level
+    }
+  }
+
+  tracing_configuration {
+    enabled = var.tracing_enabled
+  }
+
+  tags = merge(var.tags, var.state_machine_tags)
+
+  lifecycle {
+    precondition {
+      condition     = (var.definition == null) != (var.definition_template == null)
+      error_message = "Set exactly one of definition and definition_template."
+    }
+    precondition {
+      condition     = local.definition == null ? true : can(jsondecode(local.definition).StartAt) && can(jsondecode(local.definition).States)
+      error_message = "The rendered definition must be a JSON Amazon States Language document with StartAt and States."
+    }
+  }
+
+  # The role must be able to deliver logs and reach its integrations before creation
+  # (Step Functions validates the role's logging permissions synchronously).
+  depends_on = [aws_iam_role_policy.this]
+}

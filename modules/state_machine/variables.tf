@@ -1,0 +1,226 @@
+variable "create" {
+  description = "Whether to create any resource. With false the module plans nothing and every output is null."
+  type        = bool
+  default     = true
+}
+
+variable "name" {
+  description = "Name of the state machine (1-80 characters: letters, digits, hyphens, underscores). Also names the role and the log group."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9_-]{1,80}$", var.name))
+    error_message = "name must be 1-80 characters of letters, digits, hyphens and underscores."
+  }
+}
+
+variable "type" {
+  description = "STANDARD (durable, exactly-once, up to a year) or EXPRESS (high-volume, at-least-once, up to 5 minutes)."
+  type        = string
+  default     = "STANDARD"
+
+  validation {
+    condition     = contains(["STANDARD", "EXPRESS"], var.type)
+    error_message = "type must be STANDARD or EXPRESS."
+  }
+}
+
+variable "definition_template" {
+  description = "Path to an Amazon States Language template rendered with templatefile(path, definition_vars). Set exactly one of definition_template and definition."
+  type        = string
+  default     = null
+}
+
+variable "definition_vars" {
+  description = "Substitutions for definition_template (e.g. Lambda ARNs, table and topic names). Lists can be passed as JSON strings and inserted verbatim."
+  type        = map(string)
+  default     = {}
+}
+
+variable "definition" {
+  description = "The state machine definition as a raw Amazon States Language JSON string. Set exactly one of definition_template and definition."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.definition == null || can(jsondecode(var.definition))
+    error_message = "definition must be a JSON document."
+  }
+}
+
+variable "publish" {
+  description = "Whether to publish a new state machine version on every definition change (state_machine_version_arn)."
+  type        = bool
+  default     = false
+}
+
+variable "integrations" {
+  description = <<-EOT
+    Service integrations used by the definition. The execution role is derived from this and nothing else:
+    lambda_function_arns -> lambda:InvokeFunction on each ARN and its versions/aliases ("<arn>:*");
+    dynamodb -> the listed dynamodb:<Action>s on each table (plus its indexes with include_indexes);
+    sns_topic_arns -> sns:Publish; sqs_queue_arns -> sqs:SendMessage; event_bus_arns -> events:PutEvents;
+    state_machine_arns -> states:StartExecution, states:DescribeExecution/StopExecution on their executions, and
+    events:PutTargets/PutRule/DescribeRule on the managed rule StepFunctionsGetEventsForStepFunctionsExecutionRule (.sync);
+    kms_key_arns -> kms:Decrypt and kms:GenerateDataKey (for encrypted topics, queues, tables).
+  EOT
+  type = object({
+    lambda_function_arns = optional(list(string), [])
+    dynamodb = optional(list(object({
+      table_arn       = string
+      actions         = list(string)
+      include_indexes = optional(bool, false)
+    })), [])
+    sns_topic_arns     = optional(list(string), [])
+    sqs_queue_arns     = optional(list(string), [])
+    event_bus_arns     = optional(list(string), [])
+    state_machine_arns = optional(list(string), [])
+    kms_key_arns       = optional(list(string), [])
+  })
+  default = {}
+
+  validation {
+    condition     = alltrue([for a in var.integrations.lambda_function_arns : can(regex("^arn:aws[a-z-]*:lambda:[a-z0-9-]+:[0-9]{12}:function:[A-Za-z0-9_-]{1,64}(:[A-Za-z0-9$_-]+)?$", a))])
+    error_message = "integrations.lambda_function_arns must be Lambda function ARNs."
+  }
+  validation {
+    condition     = alltrue([for t in var.integrations.dynamodb : can(regex("^arn:aws[a-z-]*:dynamodb:[a-z0-9-]+:[0-9]{12}:table/[A-Za-z0-9_.-]+$", t.table_arn))])
+    error_message = "integrations.dynamodb[*].table_arn must be a DynamoDB table ARN."
+  }
+  validation {
+    condition     = alltrue([for t in var.integrations.dynamodb : length(t.actions) > 0 && alltrue([for a in t.actions : can(regex("^dynamodb:[A-Z][A-Za-z]+$", a))])])
+    error_message = "integrations.dynamodb[*].actions must be a non-empty list of dynamodb:<Action> names (e.g. dynamodb:PutItem); wildcards such as dynamodb:* or dynamodb:Get* are not allowed."
+  }
+  validation {
+    condition     = alltrue([for a in var.integrations.sns_topic_arns : can(regex("^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_.-]+$", a))])
+    error_message = "integrations.sns_topic_arns must be SNS topic ARNs."
+  }
+  validation {
+    condition     = alltrue([for a in var.integrations.sqs_queue_arns : can(regex("^arn:aws[a-z-]*:sqs:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_.-]+$", a))])
+    error_message = "integrations.sqs_queue_arns must be SQS queue ARNs."
+  }
+  validation {
+    condition     = alltrue([for a in var.integrations.event_bus_arns : can(regex("^arn:aws[a-z-]*:events:[a-z0-9-]+:[0-9]{12}:event-bus/[A-Za-z0-9/_.-]+$", a))])
+    error_message = "integrations.event_bus_arns must be EventBridge event bus ARNs."
+  }
+  validation {
+    condition     = alltrue([for a in var.integrations.state_machine_arns : can(regex("^arn:aws[a-z-]*:states:[a-z0-9-]+:[0-9]{12}:stateMachine:[A-Za-z0-9_-]{1,80}$", a))])
+    error_message = "integrations.state_machine_arns must be unqualified state machine ARNs."
+  }
+  validation {
+    condition     = alltrue([for a in var.integrations.kms_key_arns : can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/", a))])
+    error_message = "integrations.kms_key_arns must be KMS key ARNs (not aliases)."
+  }
+}
+
+variable "additional_policy_statements" {
+  description = "Extra Allow statements for integrations not modelled by `integrations` (e.g. s3:GetObject for a Distributed Map). Actions must be explicit (no \"*\" wildcards)."
+  type = list(object({
+    sid       = optional(string)
+    actions   = list(string)
+    resources = list(string)
+  }))
+  default = []
+
+  validation {
+    condition     = alltrue([for s in var.additional_policy_statements : length(s.actions) > 0 && length(s.resources) > 0 && alltrue([for a in s.actions : can(regex("^[a-z0-9-]+:[A-Za-z0-9]+$", a))])])
+    error_message = "additional_policy_statements need at least one resource and explicit service:Action names (no wildcards)."
+  }
+  validation {
+    condition     = alltrue([for s in var.additional_policy_statements : s.sid == null || can(regex("^[A-Za-z0-9]+$", coalesce(s.sid, "x")))])
+    error_message = "additional_policy_statements[*].sid must be alphanumeric."
+  }
+}
+
+variable "role_arn" {
+  description = "ARN of an existing execution role. When set the module creates no role and no policy (see the role_policy_json output for what the role needs)."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.role_arn == null || can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/", var.role_arn))
+    error_message = "role_arn must be an IAM role ARN."
+  }
+}
+
+variable "role_name" {
+  description = "Name of the created role. Defaults to \"<name>-sfn\" (truncated to 64 characters)."
+  type        = string
+  default     = null
+}
+
+variable "role_path" {
+  description = "Path of the created role."
+  type        = string
+  default     = "/"
+}
+
+variable "role_permissions_boundary" {
+  description = "ARN of a permissions boundary for the created role."
+  type        = string
+  default     = null
+}
+
+variable "logging_level" {
+  description = "Execution history logging to CloudWatch Logs: ALL, ERROR, FATAL or OFF. With OFF no log group is created."
+  type        = string
+  default     = "ERROR"
+
+  validation {
+    condition     = contains(["ALL", "ERROR", "FATAL", "OFF"], var.logging_level)
+    error_message = "logging_level must be ALL, ERROR, FATAL or OFF."
+  }
+}
+
+variable "include_execution_data" {
+  description = "Whether logs include execution input/output (may contain sensitive data)."
+  type        = bool
+  default     = false
+}
+
+variable "log_retention_in_days" {
+  description = "Retention of the log group /aws/vendedlogs/states/<name>."
+  type        = number
+  default     = 30
+
+  validation {
+    condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_in_days)
+    error_message = "log_retention_in_days must be a value CloudWatch Logs accepts (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653)."
+  }
+}
+
+variable "log_kms_key_arn" {
+  description = "ARN of a KMS key encrypting the log group (its key policy must allow logs.<region>.amazonaws.com)."
+  type        = string
+  default     = null
+}
+
+variable "tracing_enabled" {
+  description = "Whether to enable AWS X-Ray tracing (adds the X-Ray write actions to the role)."
+  type        = bool
+  default     = true
+}
+
+variable "tags" {
+  description = "Tags for every taggable resource."
+  type        = map(string)
+  default     = {}
+}
+
+variable "state_machine_tags" {
+  description = "Extra tags for the state machine."
+  type        = map(string)
+  default     = {}
+}
+
+variable "role_tags" {
+  description = "Extra tags for the role."
+  type        = map(string)
+  default     = {}
+}
+
+variable "log_group_tags" {
+  description = "Extra tags for the log group."
+  type        = map(string)
+  default     = {}
+}

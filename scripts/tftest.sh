@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# Runs `terraform test` (plan-level tests with mock_provider "aws": offline, no credentials)
+# for every module under modules/ and for the root module when it has tests/*.tftest.hcl.
+# Prints a summary and exits non-zero if any directory fails (or a module has no tests).
+#
+# usage: scripts/tftest.sh [dir...]          (default: every module, then the root)
+# env:   TFTEST_JOBS=<n>  directories tested in parallel (default 2)
+#        TFTEST_VERBOSE=1 print every run's output, not only failures
+set -uo pipefail
+here="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$here"
+tf="$here/scripts/terraform.sh"
+jobs="${TFTEST_JOBS:-2}"
+
+has_tests() { compgen -G "$1/tests/*.tftest.hcl" >/dev/null; }
+
+dirs=()
+if [ "$#" -gt 0 ]; then
+  dirs=("$@")
+else
+  for d in modules/*/; do
+    [ -d "$d" ] && dirs+=("${d%/}")
+  done
+  # The root module gets plan tests in tests/ once it exists.
+  if compgen -G "*.tf" >/dev/null && has_tests .; then
+    dirs+=(".")
+  fi
+fi
+if [ "${#dirs[@]}" -eq 0 ]; then
+  echo "tftest: nothing to test" >&2
+  exit 1
+fi
+
+# Warm the shared plugin cache once (the CLI config from terraform.sh sets plugin_cache_dir),
+# so parallel inits only link the provider.
+"$tf" -chdir="${dirs[0]}" init -backend=false -input=false -no-color >/dev/null 2>&1 || true
+
+results="$(mktemp -d)"
+trap 'rm -rf "$results"' EXIT
+
+test_dir() {
+  local dir="$1" slot="$2" log="$results/$2.log" start rc=0 summary
+  start=$(date +%s)
+  if ! has_tests "$dir"; then
+    echo "no tests/*.tftest.hcl" >"$log"
+    printf '%s\t%s\t%s\t%s\n' "$dir" "FAIL" "0" "no tests" >"$results/$slot.res"
+    return
+  fi
+  if ! "$tf" -chdir="$dir" init -backend=false -input=false -no-color >"$log" 2>&1; then
+    rc=1; summary="init failed"
+  else
+    : >"$log"
+    "$tf" -chdir="$dir" test -no-color >"$log" 2>&1 || rc=$?
+    summary="$(grep -E '^(Success|Failure)!' "$log" | tail -1)"
+    [ -n "$summary" ] || summary="no summary (rc=$rc)"
+  fi
+  printf '%s\t%s\t%s\t%s\n' "$dir" "$([ "$rc" -eq 0 ] && echo PASS || echo FAIL)" "$(($(date +%s) - start))" "$summary" >"$results/$slot.res"
+}
+
+total_start=$(date +%s)
+i=0
+for dir in "${dirs[@]}"; do
+  while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do wait -n || true; done
+  echo "==> terraform test: $dir" >&2
+  test_dir "$dir" "$i" &
+  i=$((i + 1))
+done
+wait
+
+failed=0
+for ((n = 0; n < i; n++)); do
+  IFS=$'\t' read -r dir status _ _ <"$results/$n.res"
+  if [ "$status" != PASS ] || [ "${TFTEST_VERBOSE:-0}" = 1 ]; then
+    echo "----- $dir -----"
+    cat "$results/$n.log"
+  fi
+done
+echo
+printf '%-28s %-6s %6s  %s\n' "DIRECTORY" "RESULT" "TIME" "SUMMARY"
+for ((n = 0; n < i; n++)); do
+  IFS=$'\t' read -r dir status secs summary <"$results/$n.res"
+  [ "$dir" = . ] && dir="(root)"
+  printf '%-28s %-6s %5ss  %s\n' "$dir" "$status" "$secs" "$summary"
+  [ "$status" = PASS ] || failed=$((failed + 1))
+done
+echo "tftest: ${#dirs[@]} director$([ ${#dirs[@]} -eq 1 ] && echo y || echo ies), $failed failed, $(($(date +%s) - total_start))s"
+[ "$failed" -eq 0 ]
