@@ -1,0 +1,39 @@
+"""Plugin entry points (see ../pyproject.toml). Kept import-light: LocalStack loads them at startup."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from localstack.services.lambda_.invocation.plugins import RuntimeExecutorPlugin
+from localstack.services.plugins import Service, aws_provider
+
+
+class ProcessRuntimeExecutorPlugin(RuntimeExecutorPlugin):
+    """``LAMBDA_RUNTIME_EXECUTOR=process``: execution environments as local processes (no Docker)."""
+
+    name = "process"
+
+    def load(self, *args: Any, **kwargs: Any) -> type:
+        from .executor import ProcessRuntimeExecutor
+
+        return ProcessRuntimeExecutor
+
+
+@aws_provider(api="dynamodb", name="moto")
+def dynamodb_moto() -> Service:
+    """``PROVIDER_OVERRIDE_DYNAMODB=moto``: DynamoDB served by moto (no DynamoDB Local / JDK download)."""
+    from localstack.services.moto import MotoFallbackDispatcher
+
+    from .dynamodb import MotoDynamoDBProvider
+
+    return Service.for_provider(MotoDynamoDBProvider(), dispatch_table_factory=MotoFallbackDispatcher)
+
+
+@aws_provider(api="dynamodbstreams", name="moto")
+def dynamodbstreams_moto() -> Service:
+    """``PROVIDER_OVERRIDE_DYNAMODBSTREAMS=moto``: DynamoDB Streams served by moto, fed by the moto tables."""
+    from localstack.services.moto import MotoFallbackDispatcher
+
+    from .dynamodb import MotoDynamoDBStreamsProvider
+
+    return Service.for_provider(MotoDynamoDBStreamsProvider(), dispatch_table_factory=MotoFallbackDispatcher)
