@@ -1,0 +1,456 @@
+#------------------------------------------------------------------------------
+# General
+#------------------------------------------------------------------------------
+variable "aws_region" {
+  description = "AWS region to deploy into."
+  type        = string
+  default     = "us-east-1"
+
+  validation {
+    condition     = can(regex("^[a-z]{2}(-[a-z]+)+-[0-9]$", var.aws_region))
+    error_message = "aws_region must look like an AWS region name, e.g. us-east-1."
+  }
+}
+
+variable "project" {
+  description = "Project name: first part of every resource name (`<project>-<environment>-<thing>`)."
+  type        = string
+  default     = "imgpipe"
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]{1,20}$", var.project))
+    error_message = "project must be 2-21 characters: lowercase letters, digits and hyphens, starting with a letter."
+  }
+}
+
+variable "environment" {
+  description = "Environment name (dev, staging, prod...): second part of every resource name and the API stage name."
+  type        = string
+  default     = "dev"
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9]{1,11}$", var.environment))
+    error_message = "environment must be 2-12 lowercase letters or digits, starting with a letter."
+  }
+}
+
+variable "tags" {
+  description = "Tags applied to every resource (through the provider's default_tags)."
+  type        = map(string)
+  default     = {}
+}
+
+variable "build_dir" {
+  description = "Directory holding build/manifest.json and the zips written by scripts/build.py. null = <root>/build."
+  type        = string
+  default     = null
+}
+
+variable "architecture" {
+  description = "Instruction set of every function and layer: x86_64 or arm64 (build with the same ARCH)."
+  type        = string
+  default     = "x86_64"
+
+  validation {
+    condition     = contains(["x86_64", "arm64"], var.architecture)
+    error_message = "architecture must be x86_64 or arm64."
+  }
+}
+
+variable "kms_key_arn" {
+  description = <<-EOT
+    Optional customer managed KMS key for data at rest (buckets, queues, topics, tables, the alarms topic).
+    null (default) = AWS managed encryption (SSE-S3, SSE-SQS, aws/sns, DynamoDB AWS owned key) and a dedicated
+    CMK created by this module for the alarms topic only, because CloudWatch alarms cannot publish to a topic
+    encrypted with the AWS managed aws/sns key. A key you pass must allow s3, sns, events and cloudwatch
+    service principals to use it (GenerateDataKey*, Decrypt).
+  EOT
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.kms_key_arn == null || can(regex("^arn:aws[a-zA-Z-]*:kms:", var.kms_key_arn))
+    error_message = "kms_key_arn must be null or a KMS key ARN."
+  }
+}
+
+#------------------------------------------------------------------------------
+# Functions
+#------------------------------------------------------------------------------
+variable "function_settings" {
+  description = <<-EOT
+    Per-function overrides keyed by logical function name (ingest, validate_input, thumbnail, notify,
+    orders_api, order_stream, high_value_order, daily_report). Unset fields keep the defaults of
+    locals.tf (memory_size MB, timeout seconds, reserved_concurrency: null = unreserved).
+  EOT
+  type = map(object({
+    memory_size          = optional(number)
+    timeout              = optional(number)
+    reserved_concurrency = optional(number)
+  }))
+  default = {}
+
+  validation {
+    condition = alltrue([for k in keys(var.function_settings) : contains(
+      ["ingest", "validate_input", "thumbnail", "notify", "orders_api", "order_stream", "high_value_order", "daily_report"], k
+    )])
+    error_message = "function_settings keys must be logical function names (ingest, validate_input, thumbnail, notify, orders_api, order_stream, high_value_order, daily_report)."
+  }
+
+  validation {
+    condition = alltrue([for v in values(var.function_settings) :
+      (v.memory_size == null || try(v.memory_size >= 128 && v.memory_size <= 10240, false)) &&
+      (v.timeout == null || try(v.timeout >= 1 && v.timeout <= 900, false))
+    ])
+    error_message = "memory_size must be 128-10240 MB and timeout 1-900 seconds."
+  }
+}
+
+variable "log_retention_in_days" {
+  description = "Retention of every log group (functions, state machine, API access logs)."
+  type        = number
+  default     = 14
+
+  validation {
+    condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_in_days)
+    error_message = "log_retention_in_days must be a value CloudWatch Logs accepts (1, 3, 5, 7, 14, 30, 60, 90, ...)."
+  }
+}
+
+variable "log_level" {
+  description = "POWERTOOLS_LOG_LEVEL of every function."
+  type        = string
+  default     = "INFO"
+
+  validation {
+    condition     = contains(["DEBUG", "INFO", "WARNING", "ERROR"], var.log_level)
+    error_message = "log_level must be DEBUG, INFO, WARNING or ERROR."
+  }
+}
+
+variable "tracing_mode" {
+  description = "X-Ray tracing mode of functions (Active or PassThrough); the state machine and API stage trace when Active."
+  type        = string
+  default     = "Active"
+
+  validation {
+    condition     = contains(["Active", "PassThrough"], var.tracing_mode)
+    error_message = "tracing_mode must be Active or PassThrough."
+  }
+}
+
+variable "orders_api_publish_versions" {
+  description = <<-EOT
+    Publish a new orders_api version on every change and point its `live` alias (the API's target) at it.
+    false = the alias follows $LATEST. Provisioned concurrency needs published versions.
+  EOT
+  type        = bool
+  default     = true
+}
+
+variable "state_machine_tracing_enabled" {
+  description = "X-Ray tracing of the image-pipeline state machine."
+  type        = bool
+  default     = true
+}
+
+variable "enable_provisioned_concurrency" {
+  description = "Provision concurrency (with target-tracking autoscaling at 0.7) on the orders_api `live` alias."
+  type        = bool
+  default     = false
+}
+
+variable "provisioned_concurrency" {
+  description = "Provisioned concurrent executions of orders_api when enable_provisioned_concurrency is true (autoscaling minimum)."
+  type        = number
+  default     = 1
+
+  validation {
+    condition     = var.provisioned_concurrency >= 1
+    error_message = "provisioned_concurrency must be at least 1."
+  }
+}
+
+#------------------------------------------------------------------------------
+# Image pipeline
+#------------------------------------------------------------------------------
+variable "thumbnail_sizes" {
+  description = "Thumbnail bounding boxes as WxH (aspect ratio is kept inside the box)."
+  type        = list(string)
+  default     = ["200x200"]
+
+  validation {
+    condition     = length(var.thumbnail_sizes) > 0 && alltrue([for s in var.thumbnail_sizes : can(regex("^[1-9][0-9]{0,3}x[1-9][0-9]{0,3}$", s))])
+    error_message = "thumbnail_sizes must be a non-empty list of WxH strings with 1-4 digit sides, e.g. [\"200x200\", \"800x600\"]."
+  }
+}
+
+variable "image_suffixes" {
+  description = "Object key suffixes under uploads/ that trigger the pipeline (one S3 notification rule each)."
+  type        = list(string)
+  default     = [".jpg", ".jpeg", ".png", ".gif", ".webp"]
+
+  validation {
+    condition     = length(var.image_suffixes) > 0 && alltrue([for s in var.image_suffixes : can(regex("^\\.[a-z0-9]+$", s))])
+    error_message = "image_suffixes must be lowercase extensions starting with a dot."
+  }
+}
+
+variable "max_image_bytes" {
+  description = "Largest accepted upload in bytes (MAX_IMAGE_BYTES of validate_input and thumbnail)."
+  type        = number
+  default     = 26214400
+}
+
+variable "max_image_pixels" {
+  description = "Largest accepted decoded image in pixels; above it the input is refused as a decompression bomb."
+  type        = number
+  default     = 40000000
+}
+
+variable "ingest_batch_size" {
+  description = "SQS image-ingest -> ingest mapping batch size."
+  type        = number
+  default     = 10
+
+  validation {
+    condition     = var.ingest_batch_size >= 1 && var.ingest_batch_size <= 10000
+    error_message = "ingest_batch_size must be 1-10000."
+  }
+}
+
+variable "ingest_batching_window_seconds" {
+  description = "SQS image-ingest -> ingest mapping batching window (0-300 s)."
+  type        = number
+  default     = 1
+
+  validation {
+    condition     = var.ingest_batching_window_seconds >= 0 && var.ingest_batching_window_seconds <= 300
+    error_message = "ingest_batching_window_seconds must be 0-300."
+  }
+}
+
+variable "ingest_maximum_concurrency" {
+  description = "Maximum concurrent ingest invocations of the SQS mapping (2-1000)."
+  type        = number
+  default     = 5
+
+  validation {
+    condition     = var.ingest_maximum_concurrency >= 2 && var.ingest_maximum_concurrency <= 1000
+    error_message = "ingest_maximum_concurrency must be 2-1000."
+  }
+}
+
+variable "ingest_max_receive_count" {
+  description = "Receives of an image-ingest message before it moves to image-ingest-dlq."
+  type        = number
+  default     = 3
+}
+
+variable "ingest_visibility_timeout_seconds" {
+  description = <<-EOT
+    Visibility timeout of image-ingest. null (default) = 6x the ingest timeout (AWS guidance for queues
+    consumed by Lambda). A failed message is received again only after it, so it also sets how long a
+    poison message takes to reach image-ingest-dlq (max receive count x timeout).
+  EOT
+  type        = number
+  default     = null
+
+  validation {
+    condition     = var.ingest_visibility_timeout_seconds == null || try(var.ingest_visibility_timeout_seconds >= 0 && var.ingest_visibility_timeout_seconds <= 43200, false)
+    error_message = "ingest_visibility_timeout_seconds must be null or 0-43200."
+  }
+}
+
+variable "notify_maximum_retry_attempts" {
+  description = "Async retries of notify (0-2) before the event goes to notify-dlq."
+  type        = number
+  default     = 2
+}
+
+variable "notify_maximum_event_age_in_seconds" {
+  description = "Maximum age of an async notify event (60-21600 s) before it goes to notify-dlq."
+  type        = number
+  default     = 3600
+}
+
+#------------------------------------------------------------------------------
+# Orders
+#------------------------------------------------------------------------------
+variable "high_value_threshold" {
+  description = "Orders with a total strictly above this amount are routed to high_value_order."
+  type        = number
+  default     = 100
+}
+
+variable "upload_url_expires" {
+  description = "Lifetime in seconds of the presigned upload URLs returned by POST /uploads."
+  type        = number
+  default     = 900
+}
+
+variable "order_stream_batch_size" {
+  description = "orders stream -> order_stream mapping batch size."
+  type        = number
+  default     = 100
+}
+
+variable "order_stream_maximum_retry_attempts" {
+  description = "Retries of a failing stream batch (with bisection) before its records go to stream-dlq."
+  type        = number
+  default     = 3
+}
+
+variable "order_stream_maximum_record_age_in_seconds" {
+  description = "Records older than this (60-604800 s, or -1 = forever) are sent to stream-dlq instead of retried."
+  type        = number
+  default     = 3600
+}
+
+variable "high_value_maximum_retry_attempts" {
+  description = "EventBridge retry attempts of the high-value-orders target before the DLQ."
+  type        = number
+  default     = 4
+}
+
+variable "high_value_maximum_event_age_in_seconds" {
+  description = "EventBridge maximum event age of the high-value-orders target (60-86400 s)."
+  type        = number
+  default     = 3600
+}
+
+variable "api_throttling_rate_limit" {
+  description = "Steady-state requests per second of every API method."
+  type        = number
+  default     = 50
+}
+
+variable "api_throttling_burst_limit" {
+  description = "Burst requests of every API method."
+  type        = number
+  default     = 100
+}
+
+variable "manage_api_gateway_account" {
+  description = <<-EOT
+    Manage the regional API Gateway account setting (CloudWatch Logs role), required once per account and
+    region for stage access logs. Set false when another stack owns it.
+  EOT
+  type        = bool
+  default     = true
+}
+
+#------------------------------------------------------------------------------
+# Daily report
+#------------------------------------------------------------------------------
+variable "report_schedule_expression" {
+  description = "EventBridge schedule of daily_report."
+  type        = string
+  default     = "cron(0 6 * * ? *)"
+
+  validation {
+    condition     = can(regex("^(cron|rate)\\(.+\\)$", var.report_schedule_expression))
+    error_message = "report_schedule_expression must be cron(...) or rate(...)."
+  }
+}
+
+variable "enable_vpc" {
+  description = "Run daily_report in a private VPC (two subnets, egress-only security group, S3/DynamoDB gateway endpoints)."
+  type        = bool
+  default     = true
+}
+
+variable "vpc_cidr" {
+  description = "CIDR of the daily_report VPC."
+  type        = string
+  default     = "10.42.0.0/16"
+
+  validation {
+    condition     = can(cidrhost(var.vpc_cidr, 0))
+    error_message = "vpc_cidr must be a valid IPv4 CIDR."
+  }
+}
+
+variable "enable_vpc_flow_logs" {
+  description = "Send the daily_report VPC's flow logs to CloudWatch Logs (with enable_vpc)."
+  type        = bool
+  default     = true
+}
+
+variable "reports_expiration_days" {
+  description = "Days after which reports expire (0 = never)."
+  type        = number
+  default     = 365
+}
+
+#------------------------------------------------------------------------------
+# Storage
+#------------------------------------------------------------------------------
+variable "enable_bucket_versioning" {
+  description = "Enable versioning on the uploads, thumbnails and reports buckets."
+  type        = bool
+  default     = true
+}
+
+variable "noncurrent_version_expiration_days" {
+  description = "Days after which noncurrent object versions expire (with versioning on)."
+  type        = number
+  default     = 30
+}
+
+variable "bucket_name_suffix" {
+  description = "Suffix appended to bucket names to make them globally unique. null = the AWS account id."
+  type        = string
+  default     = null
+}
+
+variable "upload_cors_allowed_origins" {
+  description = "Origins allowed to PUT to the uploads bucket with a presigned URL (browser uploads). [] = no CORS rule."
+  type        = list(string)
+  default     = []
+}
+
+variable "force_destroy_buckets" {
+  description = "Allow terraform destroy to delete non-empty buckets (keep false outside throwaway environments)."
+  type        = bool
+  default     = false
+}
+
+variable "table_deletion_protection" {
+  description = "Enable deletion protection on the DynamoDB tables."
+  type        = bool
+  default     = false
+}
+
+#------------------------------------------------------------------------------
+# Alarms
+#------------------------------------------------------------------------------
+variable "alarm_period_seconds" {
+  description = "Period of every alarm."
+  type        = number
+  default     = 60
+}
+
+variable "alarm_evaluation_periods" {
+  description = "Evaluation periods of every alarm."
+  type        = number
+  default     = 1
+}
+
+variable "alarm_function_errors_threshold" {
+  description = "Errors per period above which a function's Errors alarm fires."
+  type        = number
+  default     = 0
+}
+
+variable "alarm_iterator_age_ms" {
+  description = "order_stream IteratorAge (ms) above which the stream alarm fires."
+  type        = number
+  default     = 60000
+}
+
+variable "alarm_email_endpoints" {
+  description = "Email addresses subscribed to the alarms topic (each must confirm)."
+  type        = list(string)
+  default     = []
+}
