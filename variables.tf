@@ -81,7 +81,9 @@ variable "function_settings" {
   description = <<-EOT
     Per-function overrides keyed by logical function name (ingest, validate_input, thumbnail, notify,
     orders_api, order_stream, high_value_order, daily_report). Unset fields keep the defaults of
-    locals.tf (memory_size MB, timeout seconds, reserved_concurrency: null = unreserved).
+    main.tf (memory_size MB, timeout seconds, reserved_concurrency: -1 = unreserved). Defaults reserve
+    concurrency for thumbnail (20), high_value_order (5) and daily_report (1): accounts whose concurrency
+    quota is still the new-account 10 need -1 there.
   EOT
   type = map(object({
     memory_size          = optional(number)

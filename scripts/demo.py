@@ -102,7 +102,7 @@ def make_photo() -> bytes:
 
 def local_api_url(outputs: dict[str, Any]) -> str:
     """LocalStack's path-style invoke URL of the stage (the api_url output is the real-AWS host name)."""
-    return f"{ENDPOINT}/restapis/{outputs['api_id']}/{outputs['api_stage_name']}/_user_request_"
+    return f"{ENDPOINT}/_aws/execute-api/{outputs['api_id']}/{outputs['api_stage_name']}"
 
 
 def http(method: str, url: str, body: dict[str, Any] | None = None) -> tuple[int, Any]:

@@ -36,6 +36,29 @@ check_localstack() {
   fi
 }
 
+# The AWS provider parses queue URLs as <scheme>://<host>/<account>/<name>: LocalStack must not run with
+# SQS_ENDPOINT_STRATEGY=path (.../queue/<region>/<account>/<name>) or every aws_sqs_queue fails to read.
+sqs_call() { # sqs_call <Action> <json body>
+  curl -s -m 10 -X POST "$endpoint/" -H 'Content-Type: application/x-amz-json-1.0' \
+    -H "X-Amz-Target: AmazonSQS.$1" \
+    -H 'Authorization: AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/sqs/aws4_request, SignedHeaders=host, Signature=0' \
+    -d "$2"
+}
+
+check_sqs_urls() {
+  local url
+  url="$(sqs_call CreateQueue '{"QueueName":"deploy-local-url-probe"}' | sed -n 's/.*"QueueUrl": *"\([^"]*\)".*/\1/p')"
+  [ -n "$url" ] || return 0
+  sqs_call DeleteQueue "{\"QueueUrl\":\"$url\"}" >/dev/null || true
+  case "$url" in
+    */queue/*)
+      say "LocalStack at $endpoint returns path-style queue URLs ($url): the AWS provider cannot parse them."
+      say "Start LocalStack with SQS_ENDPOINT_STRATEGY=off (URLs like $endpoint/000000000000/<name>)."
+      exit 1
+      ;;
+  esac
+}
+
 check_build() {
   if [ ! -f "$build_src/manifest.json" ]; then
     say "$build_src/manifest.json is missing (run: make build)"
@@ -129,6 +152,7 @@ case "$cmd" in
   apply)
     check_build
     check_localstack
+    check_sqs_urls
     prepare
     discard_stale_state
     start=$(date +%s%N)
@@ -166,6 +190,7 @@ case "$cmd" in
   plan)
     check_build
     check_localstack
+    check_sqs_urls
     prepare
     rc=0
     tf plan -input=false -no-color -detailed-exitcode -parallelism="$parallelism" || rc=$?

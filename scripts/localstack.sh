@@ -185,7 +185,7 @@ cmd_up() {
     exec env -u TMPDIR \
       GATEWAY_LISTEN="127.0.0.1:$port" \
       LOCALSTACK_HOST="127.0.0.1:$port" \
-      SQS_ENDPOINT_STRATEGY=path \
+      SQS_ENDPOINT_STRATEGY=off \
       DISABLE_EVENTS=1 \
       SKIP_SSL_CERT_DOWNLOAD=1 \
       DNS_ADDRESS=0 \

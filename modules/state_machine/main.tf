@@ -48,8 +48,11 @@ resource "aws_sfn_state_machine" "this" {
     }
   }
 
-  tracing_configuration {
-    enabled = var.tracing_enabled
+  dynamic "tracing_configuration" {
+    for_each = var.tracing_enabled ? [1] : []
+    content {
+      enabled = true
+    }
   }
 
   tags = merge(var.tags, var.state_machine_tags)

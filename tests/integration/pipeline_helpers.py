@@ -118,7 +118,7 @@ class Stack:
     @property
     def api_url(self) -> str:
         """LocalStack's path-style URL of the API stage (the api_url output is the real-AWS host name)."""
-        return f"{ENDPOINT}/restapis/{self.outputs['api_id']}/{self.outputs['api_stage_name']}/_user_request_"
+        return f"{ENDPOINT}/_aws/execute-api/{self.outputs['api_id']}/{self.outputs['api_stage_name']}"
 
     @property
     def thumbnail_sizes(self) -> list[str]:
@@ -242,27 +242,15 @@ def stack() -> Stack:
     return get_stack()
 
 
-class TopicQueue:
-    """A test SQS queue subscribed (raw delivery) to a topic; collects messages by a key of their body."""
+class QueueCollector:
+    """Reads an SQS queue and collects the JSON bodies of its messages by a key of their body."""
 
-    def __init__(self, stack: Stack, topic_arn: str, key: Callable[[dict[str, Any]], str]) -> None:
+    def __init__(self, stack: Stack, queue_url: str, key: Callable[[dict[str, Any]], str]) -> None:
         self._sqs = stack.client("sqs")
-        self._sns = stack.client("sns")
         self._key = key
-        self.messages: dict[str, list[dict[str, Any]]] = {}
-        name = f"e2e-{topic_arn.rsplit(':', 1)[-1]}-{uuid.uuid4().hex[:8]}"
-        self.url = self._sqs.create_queue(QueueName=name)["QueueUrl"]
-        arn = self._sqs.get_queue_attributes(QueueUrl=self.url, AttributeNames=["QueueArn"])["Attributes"][
-            "QueueArn"
-        ]
-        self._sub = self._sns.subscribe(
-            TopicArn=topic_arn,
-            Protocol="sqs",
-            Endpoint=arn,
-            Attributes={"RawMessageDelivery": "true"},
-            ReturnSubscriptionArn=True,
-        )["SubscriptionArn"]
         self._lock = threading.Lock()
+        self.url = queue_url
+        self.messages: dict[str, list[dict[str, Any]]] = {}
 
     def drain(self) -> None:
         with self._lock:
@@ -290,58 +278,81 @@ class TopicQueue:
             time.sleep(0.3)
 
     def close(self) -> None:
+        """Nothing to release for a queue of the deployment."""
+
+
+class TopicQueue(QueueCollector):
+    """A test SQS queue subscribed (raw delivery) to a topic of the deployment."""
+
+    def __init__(self, stack: Stack, topic_arn: str, key: Callable[[dict[str, Any]], str]) -> None:
+        sqs = stack.client("sqs")
+        url = sqs.create_queue(QueueName=f"e2e-{topic_arn.rsplit(':', 1)[-1]}-{uuid.uuid4().hex[:8]}")[
+            "QueueUrl"
+        ]
+        super().__init__(stack, url, key)
+        arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+        self._sns = stack.client("sns")
+        self._sub = self._sns.subscribe(
+            TopicArn=topic_arn,
+            Protocol="sqs",
+            Endpoint=arn,
+            Attributes={"RawMessageDelivery": "true"},
+            ReturnSubscriptionArn=True,
+        )["SubscriptionArn"]
+
+    def close(self) -> None:
         try:
             self._sns.unsubscribe(SubscriptionArn=self._sub)
         finally:
             self._sqs.delete_queue(QueueUrl=self.url)
 
 
-_topic_queues: dict[str, TopicQueue] = {}
+_collectors: dict[str, QueueCollector] = {}
 
 
-def topic_queue(stack: Stack, output: str, key: Callable[[dict[str, Any]], str]) -> TopicQueue:
+def _collector(name: str, make: Callable[[], QueueCollector]) -> QueueCollector:
     with _stack_lock:
-        if output not in _topic_queues:
-            _topic_queues[output] = TopicQueue(stack, stack[output], key)
-        return _topic_queues[output]
+        if name not in _collectors:
+            _collectors[name] = make()
+        return _collectors[name]
 
 
 @pytest.fixture(scope="session")
-def errors_topic_queue(stack: Stack) -> Iterator[TopicQueue]:
-    """Messages published to processing-errors, by the key of the failed object."""
-    yield topic_queue(stack, "processing_errors_topic_arn", lambda b: str(b.get("key")))
+def errors_topic_queue(stack: Stack) -> Iterator[QueueCollector]:
+    """Messages published to processing-errors (through a test queue), by the key of the failed object."""
+    yield _collector(
+        "errors",
+        lambda: TopicQueue(stack, stack["processing_errors_topic_arn"], lambda b: str(b.get("key"))),
+    )
+    close_collectors()
 
 
 @pytest.fixture(scope="session")
-def audit_messages(stack: Stack) -> TopicQueue:
-    """The audit queue of the deployment, read through the same collector (messages by imageId)."""
+def audit_messages(stack: Stack) -> QueueCollector:
+    """The deployment's audit queue (raw image-processed notifications), by imageId."""
+    return _collector(
+        "audit", lambda: QueueCollector(stack, stack["audit_queue_url"], lambda b: str(b.get("imageId")))
+    )
+
+
+@pytest.fixture(scope="session")
+def alerts_topic_queue(stack: Stack) -> Iterator[QueueCollector]:
+    """Messages published to alerts (high-value orders, through a test queue), by orderId."""
+    yield _collector(
+        "alerts", lambda: TopicQueue(stack, stack["alerts_topic_arn"], lambda b: str(b.get("orderId")))
+    )
+    close_collectors()
+
+
+def close_collectors() -> None:
+    """Unsubscribe and delete the test queues (best effort)."""
     with _stack_lock:
-        if "audit" not in _topic_queues:
-            q = TopicQueue.__new__(TopicQueue)
-            q._sqs = stack.client("sqs")
-            q._sns = stack.client("sns")
-            q._key = lambda b: str(b.get("imageId"))
-            q.messages = {}
-            q.url = stack["audit_queue_url"]
-            q._lock = threading.Lock()
-            _topic_queues["audit"] = q
-        return _topic_queues["audit"]
-
-
-@pytest.fixture(scope="session")
-def alerts_topic_queue(stack: Stack) -> TopicQueue:
-    """Messages published to alerts (high-value orders), by orderId."""
-    return topic_queue(stack, "alerts_topic_arn", lambda b: str(b.get("orderId")))
-
-
-def close_topic_queues() -> None:
-    for name, q in list(_topic_queues.items()):
-        if name != "audit":
+        for collector in _collectors.values():
             try:
-                q.close()
-            except Exception:  # noqa: BLE001 - best-effort cleanup
+                collector.close()
+            except Exception:  # noqa: BLE001 - cleanup must not mask a test result
                 pass
-    _topic_queues.clear()
+        _collectors.clear()
 
 
 # ---------------------------------------------------------------------------------------------------------

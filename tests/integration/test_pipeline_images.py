@@ -11,9 +11,12 @@ from typing import cast
 
 import pytest
 from PIL import Image, ImageOps
-from pipeline_helpers import (
+
+pytest.register_assert_rewrite("pipeline_helpers")  # before its import: it is also loaded as a plugin
+
+from pipeline_helpers import (  # noqa: E402
+    QueueCollector,
     Stack,
-    TopicQueue,
     corrupt_jpeg,
     decompression_bomb,
     execution_name,
@@ -27,6 +30,7 @@ from pipeline_helpers import (
 )
 
 pytest_plugins = ["pipeline_helpers"]
+
 
 pytestmark = [pytest.mark.integration, pytest.mark.e2e]
 
@@ -52,7 +56,7 @@ GOOD_IMAGES: dict[str, tuple[Callable[[], bytes], str, str, tuple[int, int]]] = 
 
 @pytest.mark.parametrize("case", sorted(GOOD_IMAGES))
 def test_image_gets_thumbnails_metadata_and_notification(
-    stack: Stack, audit_messages: TopicQueue, case: str
+    stack: Stack, audit_messages: QueueCollector, case: str
 ) -> None:
     factory, ext, fmt, (width, height) = GOOD_IMAGES[case]
     body = factory()
@@ -146,7 +150,7 @@ BAD_INPUTS: dict[str, tuple[Callable[[], bytes], str]] = {
 
 @pytest.mark.parametrize("case", sorted(BAD_INPUTS))
 def test_bad_input_fails_through_handle_error(
-    stack: Stack, errors_topic_queue: TopicQueue, case: str
+    stack: Stack, errors_topic_queue: QueueCollector, case: str
 ) -> None:
     factory, ext = BAD_INPUTS[case]
     key = f"uploads/e2e-{RUN}/bad-{case}.{ext}"

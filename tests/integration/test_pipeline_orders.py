@@ -7,9 +7,13 @@ import uuid
 from typing import Any
 
 import pytest
-from pipeline_helpers import Stack, TopicQueue
+
+pytest.register_assert_rewrite("pipeline_helpers")  # before its import: it is also loaded as a plugin
+
+from pipeline_helpers import QueueCollector, Stack  # noqa: E402
 
 pytest_plugins = ["pipeline_helpers"]
+
 
 pytestmark = [pytest.mark.integration, pytest.mark.e2e]
 
@@ -107,6 +111,7 @@ def test_update_status_and_illegal_transition(stack: Stack) -> None:
         ("DELETE", "/orders/00000000-0000-4000-8000-000000000000", None, None, 405),
         ("PATCH", "/orders", {}, None, 405),
         ("GET", "/uploads", None, None, 405),
+        ("GET", "/no-such-route", None, None, 404),
     ],
 )
 def test_client_errors(
@@ -129,7 +134,7 @@ def test_presigned_upload_url(stack: Stack) -> None:
 
 
 def test_high_value_order_is_flagged_and_alerted_low_value_is_not(
-    stack: Stack, alerts_topic_queue: TopicQueue
+    stack: Stack, alerts_topic_queue: QueueCollector
 ) -> None:
     status, high, _ = stack.http("POST", "/orders", _new_order(3, 40.0))  # 120 > 100
     assert status == 201 and high["total"] == 120

@@ -8,9 +8,13 @@ import time
 import uuid
 
 import pytest
-from pipeline_helpers import Stack, execution_name, s3_event, small_png
+
+pytest.register_assert_rewrite("pipeline_helpers")  # before its import: it is also loaded as a plugin
+
+from pipeline_helpers import Stack, execution_name, s3_event, small_png  # noqa: E402
 
 pytest_plugins = ["pipeline_helpers"]
+
 
 pytestmark = [pytest.mark.integration, pytest.mark.e2e]
 

@@ -8,9 +8,13 @@ import uuid
 from decimal import Decimal
 
 import pytest
-from pipeline_helpers import Stack
+
+pytest.register_assert_rewrite("pipeline_helpers")  # before its import: it is also loaded as a plugin
+
+from pipeline_helpers import Stack  # noqa: E402
 
 pytest_plugins = ["pipeline_helpers"]
+
 
 pytestmark = [pytest.mark.integration, pytest.mark.e2e]
 

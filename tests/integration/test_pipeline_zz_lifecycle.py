@@ -10,9 +10,13 @@ import os
 from typing import Any
 
 import pytest
-from pipeline_helpers import Stack, deploy_local
+
+pytest.register_assert_rewrite("pipeline_helpers")  # before its import: it is also loaded as a plugin
+
+from pipeline_helpers import Stack, close_collectors, deploy_local  # noqa: E402
 
 pytest_plugins = ["pipeline_helpers"]
+
 
 pytestmark = [pytest.mark.integration, pytest.mark.e2e]
 
@@ -123,6 +127,7 @@ def test_destroy_leaves_nothing_behind(stack: Stack) -> None:
     prefix = stack["function_names"]["ingest"].removesuffix("-ingest")  # <project>-<environment>
     assert _leftovers(stack, prefix)["functions"], "the stack should be deployed before the destroy test"
 
+    close_collectors()  # the suite's own test queues and subscriptions go first
     deploy_local("destroy")
 
     assert _leftovers(stack, prefix) == {}
