@@ -17,12 +17,10 @@ module "layer" {
 locals {
   runtime = "python3.12"
 
-  # Every function gets powertools; the image functions also get Pillow (docs/CONTRACTS.md).
+  # The layers each function uses come from functions/<name>/layers.txt via build/manifest.json.
   function_layers = {
-    for name in keys(local.function_names) : name => concat(
-      [module.layer["powertools"].layer_version_arn],
-      contains(["validate_input", "thumbnail"], name) ? [module.layer["pillow"].layer_version_arn] : [],
-    )
+    for name in keys(local.function_names) :
+    name => [for layer in try(local.manifest.functions[name].layers, []) : module.layer[layer].layer_version_arn]
   }
 
   uploads_arn    = aws_s3_bucket.this["uploads"].arn

@@ -56,7 +56,7 @@ from typing import Any
 # Bump when anything that shapes the zips changes (layout, normalisation, layer logic): it is part
 # of every inputs_sha256 and of the layer cache key, so old manifests entries and cached layers
 # are rebuilt instead of being trusted.
-BUILDER_VERSION = "1"
+BUILDER_VERSION = "2"
 MANIFEST_VERSION = 1
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -74,13 +74,9 @@ MAX_ZIPPED_BYTES = 50 * 1024 * 1024
 MAX_UNZIPPED_BYTES = 250 * 1024 * 1024
 MAX_LAYERS = 5
 
-# Layers attached to each function (docs/CONTRACTS.md). An optional functions/<name>/layers.txt
-# (one layer name per line) overrides this table for that function.
-DEFAULT_FUNCTION_LAYERS: tuple[str, ...] = ("powertools",)
-FUNCTION_LAYERS: dict[str, tuple[str, ...]] = {
-    "validate_input": ("powertools", "pillow"),
-    "thumbnail": ("powertools", "pillow"),
-}
+# functions/<name>/layers.txt (one layer name per line, in order; absent = no layers) is the single
+# source of the layers a function uses: the build checks sizes with them and records them in the
+# manifest, from which the root module attaches them.
 
 # Files in a function folder that drive the build but are not shipped in its zip.
 FUNCTION_BUILD_FILES = frozenset({"requirements.txt", "layers.txt"})
@@ -174,11 +170,7 @@ def discover(root: Path) -> tuple[list[Target], list[Target]]:
         if not (d / "handler.py").is_file():
             raise BuildError(f"function '{d.name}': functions/{d.name}/handler.py is missing")
         layers_txt = d / "layers.txt"
-        used = (
-            _layer_names_from_file(layers_txt)
-            if layers_txt.is_file()
-            else FUNCTION_LAYERS.get(d.name, DEFAULT_FUNCTION_LAYERS)
-        )
+        used = _layer_names_from_file(layers_txt) if layers_txt.is_file() else ()
         req = d / "requirements.txt"
         functions.append(Target("functions", d.name, d, req if req.is_file() else None, used))
     for d in sorted(ldir.iterdir()) if ldir.is_dir() else []:
@@ -504,6 +496,8 @@ def build_target(target: Target, opts: Options, old: dict[str, Any] | None) -> R
         else:
             status, unzipped = "built", _build_zip(target, opts, tmp)
         entry = manifest_entry(tmp, rel, inputs, unzipped)
+        if target.kind == "functions":
+            entry["layers"] = list(target.layers)
         check_zip_limits(target, entry["zipped_size"], unzipped)
         os.replace(tmp, zip_path)
     finally:

@@ -32,28 +32,39 @@ resource "aws_security_group" "lambda" {
 resource "aws_vpc_security_group_egress_rule" "s3" {
   count = local.create_s3_endpoint ? 1 : 0
 
-  # HTTPS to S3 through the gateway endpoint. (No `description`: some EC2 emulators drop it on
-  # prefix-list rules, which makes every later plan show a change.)
   security_group_id = aws_security_group.lambda[0].id
+  description       = "HTTPS to S3 through the gateway endpoint"
   ip_protocol       = "tcp"
   from_port         = 443
   to_port           = 443
   prefix_list_id    = aws_vpc_endpoint.s3[0].prefix_list_id
 
   tags = var.tags
+
+  # The description is a constant; some EC2 emulators drop it on prefix-list rules, which would
+  # otherwise show a change in every plan.
+  lifecycle {
+    ignore_changes = [description]
+  }
 }
 
 resource "aws_vpc_security_group_egress_rule" "dynamodb" {
   count = local.create_dynamodb_endpoint ? 1 : 0
 
-  # HTTPS to DynamoDB through the gateway endpoint (no `description`, see the S3 rule).
   security_group_id = aws_security_group.lambda[0].id
+  description       = "HTTPS to DynamoDB through the gateway endpoint"
   ip_protocol       = "tcp"
   from_port         = 443
   to_port           = 443
   prefix_list_id    = aws_vpc_endpoint.dynamodb[0].prefix_list_id
 
   tags = var.tags
+
+  # The description is a constant; some EC2 emulators drop it on prefix-list rules, which would
+  # otherwise show a change in every plan.
+  lifecycle {
+    ignore_changes = [description]
+  }
 }
 
 resource "aws_vpc_security_group_egress_rule" "interface_endpoints" {

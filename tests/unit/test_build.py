@@ -128,6 +128,7 @@ def project(tmp_path: Path) -> Path:
     write(fn / ".pytest_cache" / "README.md", "cache")
     fb = root / "functions" / "beta"
     write(fb / "handler.py", "def lambda_handler(event, context):\n    return 'beta'\n")
+    write(fb / "layers.txt", "# the layers beta uses\npowertools\n")
     write(fb / "bin" / "run.sh", "#!/bin/sh\necho hi\n", mode=0o775)
     write(root / "layers" / "powertools" / "python" / "fake_powertools" / "__init__.py", "NAME = 'pt'\n")
     write(root / "layers" / "powertools" / "python" / "fake_powertools" / "__pycache__" / "a.pyc", "junk")
@@ -219,9 +220,11 @@ def test_manifest_format(run_build: Builder, project: Path) -> None:
     assert (data["version"], data["arch"], data["python"]) == (1, "x86_64", "3.12")
     assert set(data["functions"]) == {"alpha", "beta"}
     assert set(data["layers"]) == {"powertools"}
+    assert data["functions"]["alpha"]["layers"] == []
+    assert data["functions"]["beta"]["layers"] == ["powertools"]
     for kind, entries in (("functions", data["functions"]), ("layers", data["layers"])):
         for name, entry in entries.items():
-            assert set(entry) == {
+            assert set(entry) - {"layers"} == {
                 "path",
                 "sha256",
                 "base64sha256",
@@ -466,9 +469,9 @@ def test_unzipped_size_limit_counts_layers(
     run_build: Builder, project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     write(project / "layers" / "powertools" / "python" / "blob.txt", "x" * 5000)
-    monkeypatch.setattr(build, "MAX_UNZIPPED_BYTES", 5100)  # every zip alone fits, not with the layer
+    monkeypatch.setattr(build, "MAX_UNZIPPED_BYTES", 5050)  # every zip alone fits, not with the layer
     rc, _, err = run_build()
-    assert_one_line_error(rc, err, "function 'alpha'", "with its layers (powertools)", "unzipped")
+    assert_one_line_error(rc, err, "function 'beta'", "with its layers (powertools)", "unzipped")
 
 
 def test_too_many_layers(run_build: Builder, project: Path) -> None:
