@@ -3,6 +3,11 @@
 Partial batch responses: a record whose body is malformed, or whose StartExecution failed, is
 reported in ``batchItemFailures``; SQS retries it and after ``maxReceiveCount`` moves it to the DLQ.
 S3 ``s3:TestEvent`` messages and non-``ObjectCreated`` records are acknowledged and skipped.
+
+The whole batch is processed first (StartExecution calls on a pool of ``INGEST_MAX_PARALLEL``
+threads, see ``IngestService.process_batch``); Powertools' ``BatchProcessor`` then only walks the
+records in the main thread to log, count and shape the response, so ``batchItemFailures`` keeps the
+exact Powertools format and no logger/metrics state is touched from worker threads.
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from ingest_config import IngestConfig
 from ingest_errors import MalformedRecordError
-from ingest_service import IngestService
+from ingest_service import BodyResult, IngestService
 from ingest_sfn import StepFunctionsStarter
 
 logger = Logger()
@@ -25,26 +30,32 @@ tracer = Tracer()
 metrics = Metrics()
 
 config = IngestConfig.from_env()
-service = IngestService(StepFunctionsStarter(config.state_machine_arn))
+service = IngestService(
+    StepFunctionsStarter(config.state_machine_arn, max_connections=config.max_parallel),
+    max_parallel=config.max_parallel,
+)
 # All-failed batches are reported item by item like any other (no exception): same retry semantics,
 # one consistent response shape.
 processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
 
 
 @tracer.capture_method
-def record_handler(record: SQSRecord) -> None:
-    try:
-        result = service.process_body(record.body)
-    except MalformedRecordError as e:
+def report_record(record: SQSRecord, result: BodyResult) -> None:
+    """Log and count one record's outcome; raise its error so BatchProcessor marks it failed."""
+    if isinstance(result.error, MalformedRecordError):
         metrics.add_metric(name="MalformedRecords", unit=MetricUnit.Count, value=1)
         logger.error(
-            "malformed record; failing it so it lands in the DLQ", message_id=record.message_id, error=str(e)
+            "malformed record; failing it so it lands in the DLQ",
+            message_id=record.message_id,
+            error=str(result.error),
         )
-        raise
-    except Exception:
+        raise result.error
+    if result.error is not None:
         metrics.add_metric(name="StartExecutionFailures", unit=MetricUnit.Count, value=1)
-        logger.exception("could not start executions for record", message_id=record.message_id)
-        raise
+        logger.error(
+            "could not start executions for record", message_id=record.message_id, exc_info=result.error
+        )
+        raise result.error
     if result.test_event or result.skipped:
         metrics.add_metric(name="SkippedRecords", unit=MetricUnit.Count, value=max(1, len(result.skipped)))
         logger.info(
@@ -61,10 +72,23 @@ def record_handler(record: SQSRecord) -> None:
     logger.info("record processed", message_id=record.message_id, started=result.started)
 
 
+def _bodies(event: dict[str, Any]) -> dict[str, str | None]:
+    """SQS message id -> body; a malformed event is left for ``process_partial_response`` to reject."""
+    records = event.get("Records")
+    if not isinstance(records, list):
+        return {}
+    return {str(r.get("messageId")): r.get("body") for r in records if isinstance(r, dict)}
+
+
 @logger.inject_lambda_context(clear_state=True)
 @tracer.capture_lambda_handler
 @metrics.log_metrics(capture_cold_start_metric=True)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
+    results = service.process_batch(_bodies(event))
+
+    def record_handler(record: SQSRecord) -> None:
+        report_record(record, results[record.message_id])
+
     return process_partial_response(
         event=event, record_handler=record_handler, processor=processor, context=context
     )

@@ -1,6 +1,7 @@
 """Turn S3 event notifications (delivered through SQS) into Step Functions executions.
 
-Pure logic; the Step Functions call goes through an injected ``ExecutionStarter``.
+Pure logic; the Step Functions call goes through an injected ``ExecutionStarter``, which must be
+safe to call from several threads: a batch's StartExecution calls run on a small thread pool.
 """
 
 from __future__ import annotations
@@ -8,10 +9,13 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 from urllib.parse import unquote_plus
 
+from ingest_config import DEFAULT_MAX_PARALLEL
 from ingest_errors import MalformedRecordError
 
 EXECUTION_NAME_MAX = 80
@@ -57,6 +61,10 @@ class BodyResult:
     duplicates: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     test_event: bool = False
+    # MalformedRecordError, or the first StartExecution error among the body's objects: the SQS
+    # record is a batch-item failure (other objects of the body may have started; a retry sees
+    # them as duplicates).
+    error: Exception | None = None
 
 
 def execution_name(bucket: str, key: str, etag: str) -> str:
@@ -72,12 +80,14 @@ def execution_name(bucket: str, key: str, etag: str) -> str:
     return f"{digest}-{tail}" if tail else digest
 
 
-def parse_body(body: str) -> tuple[list[S3ObjectCreated], list[str], bool]:
+def parse_body(body: str | None) -> tuple[list[S3ObjectCreated], list[str], bool]:
     """Parse one SQS body holding an S3 event notification.
 
     Returns (object-created records, descriptions of skipped records, is-test-event).
     Raises MalformedRecordError when the body is not JSON or not an S3 notification.
     """
+    if body is None:
+        raise MalformedRecordError("SQS record has no body")
     try:
         message = json.loads(body)
     except (TypeError, ValueError) as e:
@@ -125,23 +135,74 @@ def _parse_object_created(record: dict[str, Any], index: int) -> S3ObjectCreated
     return S3ObjectCreated(bucket=bucket, key=key, etag=etag.strip('"'), size=size, event_time=event_time)
 
 
+def _execution_payload(obj: S3ObjectCreated) -> str:
+    return json.dumps(obj.execution_input(), separators=(",", ":"), ensure_ascii=False)
+
+
 class IngestService:
-    def __init__(self, starter: ExecutionStarter) -> None:
+    def __init__(self, starter: ExecutionStarter, max_parallel: int = DEFAULT_MAX_PARALLEL) -> None:
+        if max_parallel < 1:
+            raise ValueError("max_parallel must be at least 1")
         self._starter = starter
+        self._max_parallel = max_parallel
 
-    def process_body(self, body: str) -> BodyResult:
-        """Start one execution per created object in the body.
+    def process_batch(self, bodies: Mapping[str, str | None]) -> dict[str, BodyResult]:
+        """Start one execution per created object in every body; SQS message id -> what happened.
 
-        Raises MalformedRecordError, or the starter's errors; the whole SQS message is then retried and
-        already started executions are recognised as duplicates.
+        Bodies are parsed first; then each distinct execution name of the batch is started once, at
+        most ``max_parallel`` at a time; then the outcomes are mapped back to the bodies. A body fails
+        (``error`` set) if it is malformed or any of its executions failed to start; an execution that
+        already exists counts as success. Of the successful bodies holding a newly started execution,
+        the first (in batch order) reports it as ``started``, the others as a duplicate.
         """
-        objects, skipped, is_test = parse_body(body)
-        result = BodyResult(skipped=skipped, test_event=is_test)
-        for obj in objects:
-            name = obj.execution_name
-            payload = json.dumps(obj.execution_input(), separators=(",", ":"), ensure_ascii=False)
-            if self._starter.start(name, payload):
-                result.started.append(name)
-            else:
-                result.duplicates.append(name)
-        return result
+        parsed: dict[str, tuple[BodyResult, list[S3ObjectCreated]]] = {}
+        payloads: dict[str, str] = {}
+        for message_id, body in bodies.items():
+            try:
+                objects, skipped, is_test = parse_body(body)
+            except MalformedRecordError as e:
+                parsed[message_id] = (BodyResult(error=e), [])
+                continue
+            parsed[message_id] = (BodyResult(skipped=skipped, test_event=is_test), objects)
+            for obj in objects:
+                payloads.setdefault(obj.execution_name, _execution_payload(obj))
+
+        outcomes = self._start_all(payloads)
+        claimed: set[str] = set()
+        for result, objects in parsed.values():
+            _apply_outcomes(result, [obj.execution_name for obj in objects], outcomes, claimed)
+        return {message_id: result for message_id, (result, _) in parsed.items()}
+
+    def _start_all(self, payloads: dict[str, str]) -> dict[str, bool | Exception]:
+        """Start every execution; name -> True (started), False (already existed) or the error."""
+        jobs = list(payloads.items())
+        if len(jobs) <= 1 or self._max_parallel == 1:
+            outcomes = [self._start(job) for job in jobs]
+        else:
+            workers = min(self._max_parallel, len(jobs))
+            with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="start-execution") as pool:
+                outcomes = list(pool.map(self._start, jobs))
+        return {name: outcome for (name, _), outcome in zip(jobs, outcomes, strict=True)}
+
+    def _start(self, job: tuple[str, str]) -> bool | Exception:
+        # Runs on a worker thread: no logging or metrics here, the caller reports per SQS record.
+        name, payload = job
+        try:
+            return self._starter.start(name, payload)
+        except Exception as e:
+            return e
+
+
+def _apply_outcomes(
+    result: BodyResult, names: list[str], outcomes: Mapping[str, bool | Exception], claimed: set[str]
+) -> None:
+    errors = [outcome for name in names if isinstance(outcome := outcomes[name], Exception)]
+    if errors:
+        result.error = errors[0]
+        return
+    for name in names:
+        if outcomes[name] is True and name not in claimed:
+            claimed.add(name)
+            result.started.append(name)
+        else:
+            result.duplicates.append(name)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 import boto3
@@ -31,16 +32,25 @@ CLIENT_CONFIG = Config(
 
 
 class StepFunctionsStarter:
-    """Starts executions of one state machine. The boto3 client is created on first use, once."""
+    """Starts executions of one state machine; ``start`` may be called from several threads.
 
-    def __init__(self, state_machine_arn: str, client: Any | None = None) -> None:
+    The boto3 client is created on first use, exactly once (under a lock: boto3 clients are
+    thread-safe, but creating one through the shared default session is not). Its connection pool
+    is sized for ``max_connections`` concurrent calls.
+    """
+
+    def __init__(self, state_machine_arn: str, client: Any | None = None, max_connections: int = 10) -> None:
         self._arn = state_machine_arn
         self._client = client
+        self._config = CLIENT_CONFIG.merge(Config(max_pool_connections=max(10, max_connections)))
+        self._lock = threading.Lock()
 
     @property
     def client(self) -> Any:
         if self._client is None:
-            self._client = boto3.client("stepfunctions", config=CLIENT_CONFIG)
+            with self._lock:
+                if self._client is None:
+                    self._client = boto3.client("stepfunctions", config=self._config)
         return self._client
 
     def start(self, name: str, execution_input: str) -> bool:

@@ -6,6 +6,8 @@ import copy
 import hashlib
 import json
 import re
+import threading
+import time
 from collections.abc import Callable, Iterator
 from types import ModuleType
 from typing import Any
@@ -13,7 +15,7 @@ from typing import Any
 import boto3
 import pytest
 from botocore.exceptions import ClientError
-from conftest import load_function_module
+from conftest import EVENTS_DIR, load_function_module
 from moto import mock_aws
 
 REGION = "us-east-1"
@@ -289,6 +291,165 @@ def test_adapter_treats_execution_already_exists_as_duplicate(sfn: tuple[Any, st
     assert starter.start("name", "{}") is False
 
 
+# --- concurrent StartExecution --------------------------------------------------------------------
+
+
+class RecordingSfnClient:
+    """Thread-safe fake client: records every call and the peak number of concurrent calls.
+
+    ``fail`` maps an object key to the error code its StartExecution raises; ``barrier`` makes
+    callers wait for each other, so a pool smaller than the barrier would time out (and fail).
+    """
+
+    def __init__(
+        self,
+        delay: float = 0.0,
+        fail: dict[str, str] | None = None,
+        barrier: threading.Barrier | None = None,
+    ) -> None:
+        self.delay, self.fail, self.barrier = delay, fail or {}, barrier
+        self.lock = threading.Lock()
+        self.active = self.peak = 0
+        self.keys: list[str] = []
+
+    def start_execution(self, *, stateMachineArn: str, name: str, input: str) -> dict[str, Any]:
+        key = json.loads(input)["key"]
+        with self.lock:
+            self.keys.append(key)
+            self.active += 1
+            self.peak = max(self.peak, self.active)
+        try:
+            if self.barrier is not None:
+                self.barrier.wait(timeout=5)
+            time.sleep(self.delay)
+            if key in self.fail:
+                raise ClientError(
+                    {"Error": {"Code": self.fail[key], "Message": "boom"}, "ResponseMetadata": {}},
+                    "StartExecution",
+                )
+            return {"executionArn": f"{stateMachineArn}:{name}"}
+        finally:
+            with self.lock:
+                self.active -= 1
+
+
+def s3_body(*keys: str) -> str:
+    """One S3 notification (an SQS body) with an ObjectCreated record per key."""
+    template = json.loads((EVENTS_DIR / "s3_object_created.json").read_text())["Records"][0]
+    records = []
+    for key in keys:
+        record = copy.deepcopy(template)
+        record["s3"]["object"]["key"] = key
+        records.append(record)
+    return json.dumps({"Records": records})
+
+
+def use_client(handler: ModuleType, monkeypatch: pytest.MonkeyPatch, client: RecordingSfnClient) -> None:
+    sfn_mod = load_function_module("ingest", "ingest_sfn")
+    starter = sfn_mod.StepFunctionsStarter(handler.config.state_machine_arn, client=client)
+    service = handler.IngestService(starter, max_parallel=handler.config.max_parallel)
+    monkeypatch.setattr(handler, "service", service)
+
+
+def emitted_metrics(output: str) -> dict[str, float]:
+    """Sum every metric in the EMF blobs Powertools printed to stdout."""
+    totals: dict[str, float] = {}
+    for line in output.splitlines():
+        if not line.startswith("{"):
+            continue
+        blob = json.loads(line)
+        if "_aws" not in blob:
+            continue
+        for metric in blob["_aws"]["CloudWatchMetrics"][0]["Metrics"]:
+            value = blob[metric["Name"]]
+            totals[metric["Name"]] = sum(value) if isinstance(value, list) else value
+    return totals
+
+
+@pytest.mark.parametrize("max_parallel", [1, 4])
+def test_batch_starts_every_execution_with_bounded_concurrency(
+    aws_env: None, lambda_context: Any, monkeypatch: pytest.MonkeyPatch, max_parallel: int
+) -> None:
+    monkeypatch.setenv("STATE_MACHINE_ARN", f"arn:aws:states:{REGION}:123456789012:stateMachine:{SM_NAME}")
+    monkeypatch.setenv("INGEST_MAX_PARALLEL", str(max_parallel))
+    handler = load_function_module("ingest")
+    assert handler.config.max_parallel == max_parallel
+    barrier = threading.Barrier(max_parallel) if max_parallel > 1 else None
+    client = RecordingSfnClient(delay=0.01, barrier=barrier)
+    use_client(handler, monkeypatch, client)
+    keys = [f"uploads/img-{i}.jpg" for i in range(12)]
+
+    response = handler.lambda_handler(sqs_event(*(s3_body(k) for k in keys)), lambda_context)
+
+    assert response == {"batchItemFailures": []}
+    assert sorted(client.keys) == sorted(keys)
+    assert client.peak == max_parallel
+
+
+def test_one_failing_start_among_many_fails_exactly_that_record(
+    handler: ModuleType,
+    lambda_context: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    client = RecordingSfnClient(delay=0.005, fail={"uploads/img-6.jpg": "AccessDeniedException"})
+    use_client(handler, monkeypatch, client)
+    keys = [f"uploads/img-{i}.jpg" for i in range(10)]
+
+    response = handler.lambda_handler(sqs_event(*(s3_body(k) for k in keys)), lambda_context)
+
+    assert failures(response) == ["msg-6"]
+    assert sorted(client.keys) == sorted(keys)
+    totals = emitted_metrics(capsys.readouterr().out)
+    assert (totals["ExecutionsStarted"], totals["StartExecutionFailures"]) == (9, 1)
+    [error] = [r for r in caplog.records if r.getMessage() == "could not start executions for record"]
+    assert error.levelname == "ERROR" and error.message_id == "msg-6"  # type: ignore[attr-defined]
+    assert error.exc_info and "AccessDeniedException" in str(error.exc_info[1])
+
+
+def test_record_with_two_objects_fails_when_one_of_them_fails(
+    handler: ModuleType, lambda_context: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    client = RecordingSfnClient(fail={"uploads/b.jpg": "ThrottlingException"})
+    use_client(handler, monkeypatch, client)
+    event = sqs_event(s3_body("uploads/a.jpg", "uploads/b.jpg"), s3_body("uploads/c.jpg"))
+
+    response = handler.lambda_handler(event, lambda_context)
+
+    assert failures(response) == ["msg-0"]
+    assert sorted(client.keys) == ["uploads/a.jpg", "uploads/b.jpg", "uploads/c.jpg"]
+
+
+def test_record_with_two_objects_succeeds_when_one_already_exists(
+    handler: ModuleType, lambda_context: Any, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    client = RecordingSfnClient(fail={"uploads/b.jpg": "ExecutionAlreadyExists"})
+    use_client(handler, monkeypatch, client)
+    event = sqs_event(s3_body("uploads/a.jpg", "uploads/b.jpg"), s3_body("uploads/c.jpg"))
+
+    response = handler.lambda_handler(event, lambda_context)
+
+    assert response == {"batchItemFailures": []}
+    totals = emitted_metrics(capsys.readouterr().out)
+    assert (totals["ExecutionsStarted"], totals["DuplicateEvents"]) == (2, 1)
+
+
+def test_same_object_in_several_records_is_started_once(
+    handler: ModuleType, lambda_context: Any, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    client = RecordingSfnClient()
+    use_client(handler, monkeypatch, client)
+    body = s3_body("uploads/cat.jpg")
+
+    response = handler.lambda_handler(sqs_event(body, body, body), lambda_context)
+
+    assert response == {"batchItemFailures": []}
+    assert client.keys == ["uploads/cat.jpg"]
+    totals = emitted_metrics(capsys.readouterr().out)
+    assert (totals["ExecutionsStarted"], totals["DuplicateEvents"]) == (1, 2)
+
+
 # --- execution names -----------------------------------------------------------------------------
 
 
@@ -331,3 +492,22 @@ def test_invalid_state_machine_arn_fails_at_init(aws_env: None, monkeypatch: pyt
     monkeypatch.setenv("STATE_MACHINE_ARN", "arn:aws:sqs:us-east-1:123456789012:queue")
     with pytest.raises(Exception, match="not a Step Functions state machine ARN"):
         load_function_module("ingest")
+
+
+@pytest.mark.parametrize("value", ["0", "33", "-1", "abc", "2.5", "８"])
+def test_invalid_ingest_max_parallel_fails_at_init(
+    sfn: tuple[Any, str], monkeypatch: pytest.MonkeyPatch, value: str
+) -> None:
+    monkeypatch.setenv("INGEST_MAX_PARALLEL", value)
+    with pytest.raises(Exception, match="INGEST_MAX_PARALLEL must be an integer from 1 to 32") as info:
+        load_function_module("ingest")
+    assert type(info.value).__name__ == "IngestConfigError"
+
+
+@pytest.mark.parametrize(("value", "expected"), [(None, 8), ("", 8), ("1", 1), (" 16 ", 16), ("32", 32)])
+def test_ingest_max_parallel_default_and_bounds(value: str | None, expected: int) -> None:
+    cfg = load_function_module("ingest", "ingest_config")
+    env = {"STATE_MACHINE_ARN": f"arn:aws:states:{REGION}:123456789012:stateMachine:{SM_NAME}"}
+    if value is not None:
+        env["INGEST_MAX_PARALLEL"] = value
+    assert cfg.IngestConfig.from_env(env).max_parallel == expected
