@@ -176,7 +176,7 @@ def contract_env(root: Path) -> dict[str, str]:
             env[name] = f"arn:aws:sns:us-east-1:000000000000:imgpipe-dev-{name.lower()}"
         elif name.endswith(("_TABLE", "_BUCKET", "_NAME", "_INDEX")):
             env[name] = f"imgpipe-dev-{name.lower().rsplit('_', 1)[0].replace('_', '-')}"
-        elif name.endswith(("_BYTES", "_PIXELS", "_EXPIRES", "_SECONDS")):
+        elif name.endswith(("_BYTES", "_PIXELS", "_EXPIRES", "_SECONDS", "_PARALLEL")):
             env[name] = "1000"
         else:
             env[name] = "x"

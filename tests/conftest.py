@@ -15,6 +15,11 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 FUNCTIONS_DIR = ROOT / "functions"
 EVENTS_DIR = Path(__file__).resolve().parent / "events"
+# The `shared` layer (layers/shared/python = /opt/python in Lambda) is importable by every function.
+# load_function_module's purge only removes function folders, so this entry stays for the whole run.
+SHARED_LAYER_DIR = ROOT / "layers" / "shared" / "python"
+if str(SHARED_LAYER_DIR) not in sys.path:
+    sys.path.insert(0, str(SHARED_LAYER_DIR))
 
 
 def load_function_module(function: str, module: str = "handler") -> ModuleType:

@@ -12,7 +12,7 @@ import boto3
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from botocore.config import Config
+from pipeline_shared.clients import client_config
 from report_config import ReportConfig
 from report_repository import OrdersByDateRepository
 from report_service import DailyReportService
@@ -23,7 +23,7 @@ tracer = Tracer()
 metrics = Metrics()
 
 config = ReportConfig.from_env()
-_boto_config = Config(retries={"mode": "standard", "max_attempts": 5}, connect_timeout=3, read_timeout=20)
+_boto_config = client_config(max_attempts=5, read_timeout=20)
 dynamodb_client = boto3.client("dynamodb", config=_boto_config)
 s3_client = boto3.client("s3", config=_boto_config)
 service = DailyReportService(

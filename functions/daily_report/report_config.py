@@ -6,6 +6,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from pipeline_shared.config import required_all
 from report_exceptions import ConfigurationError
 
 
@@ -18,12 +19,11 @@ class ReportConfig:
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> ReportConfig:
         env = os.environ if env is None else env
-        required = ("ORDERS_TABLE", "ORDERS_DATE_INDEX", "REPORTS_BUCKET")
-        missing = [name for name in required if not env.get(name, "").strip()]
-        if missing:
-            raise ConfigurationError(f"missing required environment variable(s): {', '.join(missing)}")
+        values = required_all(
+            env, ("ORDERS_TABLE", "ORDERS_DATE_INDEX", "REPORTS_BUCKET"), error=ConfigurationError
+        )
         return cls(
-            orders_table=env["ORDERS_TABLE"].strip(),
-            orders_date_index=env["ORDERS_DATE_INDEX"].strip(),
-            reports_bucket=env["REPORTS_BUCKET"].strip(),
+            orders_table=values["ORDERS_TABLE"],
+            orders_date_index=values["ORDERS_DATE_INDEX"],
+            reports_bucket=values["REPORTS_BUCKET"],
         )

@@ -14,17 +14,17 @@ from alerts_publisher import AlertsPublisher
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from botocore.config import Config
 from high_value_config import HighValueConfig
 from high_value_repository import OrderFlagRepository
 from high_value_service import HighValueOrderService, parse_order_event
+from pipeline_shared.clients import client_config
 
 logger = Logger()
 tracer = Tracer()
 metrics = Metrics()
 
 config = HighValueConfig.from_env()
-_boto_config = Config(retries={"mode": "standard", "max_attempts": 3}, connect_timeout=3, read_timeout=10)
+_boto_config = client_config()
 dynamodb_client = boto3.client("dynamodb", config=_boto_config)
 sns_client = boto3.client("sns", config=_boto_config)
 service = HighValueOrderService(

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from high_value_exceptions import ConfigurationError
+from pipeline_shared.config import check_pattern, required_all
 
 _TOPIC_ARN_RE = re.compile(r"^arn:aws[\w-]*:sns:[\w-]+:\d{12}:[\w-]{1,256}$")
 
@@ -20,10 +21,12 @@ class HighValueConfig:
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> HighValueConfig:
         env = os.environ if env is None else env
-        missing = [name for name in ("ORDERS_TABLE", "ALERTS_TOPIC_ARN") if not env.get(name, "").strip()]
-        if missing:
-            raise ConfigurationError(f"missing required environment variable(s): {', '.join(missing)}")
-        topic_arn = env["ALERTS_TOPIC_ARN"].strip()
-        if not _TOPIC_ARN_RE.match(topic_arn):
-            raise ConfigurationError(f"ALERTS_TOPIC_ARN is not an SNS topic ARN: {topic_arn!r}")
-        return cls(orders_table=env["ORDERS_TABLE"].strip(), alerts_topic_arn=topic_arn)
+        values = required_all(env, ("ORDERS_TABLE", "ALERTS_TOPIC_ARN"), error=ConfigurationError)
+        topic_arn = check_pattern(
+            "ALERTS_TOPIC_ARN",
+            values["ALERTS_TOPIC_ARN"],
+            _TOPIC_ARN_RE,
+            "an SNS topic ARN",
+            error=ConfigurationError,
+        )
+        return cls(orders_table=values["ORDERS_TABLE"], alerts_topic_arn=topic_arn)

@@ -9,6 +9,8 @@ import boto3
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 from ingest_errors import StartExecutionError, TransientStartError
+from pipeline_shared.aws_errors import error_code, http_status
+from pipeline_shared.clients import client_config
 
 _TRANSIENT_CODES = frozenset(
     {
@@ -24,11 +26,7 @@ _TRANSIENT_CODES = frozenset(
     }
 )
 
-CLIENT_CONFIG = Config(
-    retries={"mode": "standard", "max_attempts": 3},
-    connect_timeout=3,
-    read_timeout=10,
-)
+CLIENT_CONFIG = client_config()
 
 
 class StepFunctionsStarter:
@@ -57,11 +55,10 @@ class StepFunctionsStarter:
         try:
             self.client.start_execution(stateMachineArn=self._arn, name=name, input=execution_input)
         except ClientError as e:
-            code = e.response.get("Error", {}).get("Code", "")
+            code = error_code(e)
             if code == "ExecutionAlreadyExists":
                 return False
-            status = int(e.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0) or 0)
-            if code in _TRANSIENT_CODES or status >= 500:
+            if code in _TRANSIENT_CODES or http_status(e) >= 500:
                 raise TransientStartError(f"StartExecution {name} failed transiently: {code}") from e
             raise StartExecutionError(f"StartExecution {name} failed: {code}: {e}") from e
         except BotoCoreError as e:

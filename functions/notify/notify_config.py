@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from notify_errors import NotifyConfigError
+from pipeline_shared.config import required
 
 _TABLE_NAME = re.compile(r"^[A-Za-z0-9_.-]{3,255}$")
 
@@ -19,9 +20,12 @@ class NotifyConfig:
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> NotifyConfig:
         env = os.environ if environ is None else environ
-        table = env.get("METADATA_TABLE", "").strip()
-        if not table:
-            raise NotifyConfigError("environment variable METADATA_TABLE is required")
-        if not _TABLE_NAME.match(table):
-            raise NotifyConfigError(f"METADATA_TABLE is not a valid DynamoDB table name: {table!r}")
-        return cls(metadata_table=table)
+        return cls(
+            metadata_table=required(
+                env,
+                "METADATA_TABLE",
+                error=NotifyConfigError,
+                pattern=_TABLE_NAME,
+                expected="a valid DynamoDB table name",
+            )
+        )

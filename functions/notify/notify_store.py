@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-import boto3
-from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 from notify_errors import ImageNotFoundError, StorageError, TransientError
+from pipeline_shared.aws_errors import error_code, http_status
+from pipeline_shared.clients import LazyClient, client_config
 
-CLIENT_CONFIG = Config(retries={"mode": "standard", "max_attempts": 3}, connect_timeout=3, read_timeout=10)
+CLIENT_CONFIG = client_config()
 
 _TRANSIENT = frozenset(
     {
@@ -27,9 +27,8 @@ _NOT_YET_NOTIFIED = "attribute_exists(imageId) AND (attribute_not_exists(notifie
 
 
 def _storage_error(e: ClientError, image_id: str) -> Exception:
-    code = str(e.response.get("Error", {}).get("Code", ""))
-    status = int(e.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0) or 0)
-    if code in _TRANSIENT or status >= 500:
+    code = error_code(e)
+    if code in _TRANSIENT or http_status(e) >= 500:
         return TransientError(f"DynamoDB error for {image_id}: {code}")
     return StorageError(f"DynamoDB error for {image_id}: {code}: {e}")
 
@@ -39,13 +38,11 @@ class MetadataStore:
 
     def __init__(self, table_name: str, client: Any | None = None) -> None:
         self._table = table_name
-        self._client = client
+        self._client = LazyClient("dynamodb", CLIENT_CONFIG, client)
 
     @property
     def client(self) -> Any:
-        if self._client is None:
-            self._client = boto3.client("dynamodb", config=CLIENT_CONFIG)
-        return self._client
+        return self._client.get()
 
     def mark_notified(self, image_id: str, notified_at: str, message_id: str) -> bool:
         """Set ``notified``/``notifiedAt`` once. True if this call set it, False if it was already set.

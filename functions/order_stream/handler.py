@@ -19,7 +19,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from botocore.config import Config
+from pipeline_shared.clients import client_config
 from stream_config import StreamConfig
 from stream_publisher import EventBridgePublisher
 from stream_service import OrderStreamService
@@ -29,10 +29,7 @@ tracer = Tracer()
 metrics = Metrics()
 
 config = StreamConfig.from_env()
-events_client = boto3.client(
-    "events",
-    config=Config(retries={"mode": "standard", "max_attempts": 3}, connect_timeout=3, read_timeout=10),
-)
+events_client = boto3.client("events", config=client_config())
 service = OrderStreamService(EventBridgePublisher(events_client), config.event_source, config.event_bus_name)
 
 # Not raising on an all-failed batch: the response always lists the failed sequence numbers, so the

@@ -7,6 +7,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from pipeline_shared.config import required_all
 from stream_exceptions import ConfigurationError
 
 # EventBridge: source is 1-256 chars and must not start with "aws." (reserved for AWS services).
@@ -21,13 +22,11 @@ class StreamConfig:
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> StreamConfig:
         env = os.environ if env is None else env
-        missing = [name for name in ("EVENT_BUS_NAME", "EVENT_SOURCE") if not env.get(name, "").strip()]
-        if missing:
-            raise ConfigurationError(f"missing required environment variable(s): {', '.join(missing)}")
-        source = env["EVENT_SOURCE"].strip()
+        values = required_all(env, ("EVENT_BUS_NAME", "EVENT_SOURCE"), error=ConfigurationError)
+        source = values["EVENT_SOURCE"]
         if not _SOURCE_RE.match(source):
             raise ConfigurationError(
                 "EVENT_SOURCE must be 1-256 characters [A-Za-z0-9_.-/] not starting with 'aws.', "
                 f"got {source!r}"
             )
-        return cls(event_bus_name=env["EVENT_BUS_NAME"].strip(), event_source=source)
+        return cls(event_bus_name=values["EVENT_BUS_NAME"], event_source=source)

@@ -45,6 +45,7 @@ from orders_validation import (
     parse_new_order,
     parse_status_update,
 )
+from pipeline_shared.clients import client_config
 from upload_presigner import S3Presigner
 from uploads_service import UploadsService, parse_upload_request
 
@@ -54,7 +55,7 @@ metrics = Metrics()
 
 # --- init: configuration and clients, once per execution environment -------------------------------------
 config = OrdersApiConfig.from_env()
-_boto_config = Config(retries={"mode": "standard", "max_attempts": 3}, connect_timeout=3, read_timeout=10)
+_boto_config = client_config()
 dynamodb_client = boto3.client("dynamodb", config=_boto_config)
 s3_client = boto3.client("s3", config=_boto_config.merge(Config(signature_version="s3v4")))
 

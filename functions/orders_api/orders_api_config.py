@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from orders_exceptions import ConfigurationError
+from pipeline_shared.config import required_all
 
 DEFAULT_UPLOAD_URL_EXPIRES = 900
 MAX_UPLOAD_URL_EXPIRES = 7 * 24 * 3600  # SigV4 presigned URLs cannot outlive 7 days
@@ -23,13 +24,9 @@ class OrdersApiConfig:
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> OrdersApiConfig:
         env = os.environ if env is None else env
-        missing = [
-            name
-            for name in ("ORDERS_TABLE", "IDEMPOTENCY_TABLE", "UPLOADS_BUCKET")
-            if not env.get(name, "").strip()
-        ]
-        if missing:
-            raise ConfigurationError(f"missing required environment variable(s): {', '.join(missing)}")
+        values = required_all(
+            env, ("ORDERS_TABLE", "IDEMPOTENCY_TABLE", "UPLOADS_BUCKET"), error=ConfigurationError
+        )
         raw_expires = env.get("UPLOAD_URL_EXPIRES", "").strip() or str(DEFAULT_UPLOAD_URL_EXPIRES)
         try:
             expires = int(raw_expires)
@@ -40,9 +37,9 @@ class OrdersApiConfig:
                 f"UPLOAD_URL_EXPIRES must be between 1 and {MAX_UPLOAD_URL_EXPIRES} seconds, got {expires}"
             )
         return cls(
-            orders_table=env["ORDERS_TABLE"].strip(),
-            idempotency_table=env["IDEMPOTENCY_TABLE"].strip(),
-            uploads_bucket=env["UPLOADS_BUCKET"].strip(),
+            orders_table=values["ORDERS_TABLE"],
+            idempotency_table=values["IDEMPOTENCY_TABLE"],
+            uploads_bucket=values["UPLOADS_BUCKET"],
             upload_url_expires=expires,
             orders_date_index=env.get("ORDERS_DATE_INDEX", "").strip() or "byOrderDate",
         )

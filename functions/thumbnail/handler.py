@@ -14,6 +14,7 @@ from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from PIL import Image
+from pipeline_shared.events import object_location
 from thumbnail_config import ThumbnailConfig
 from thumbnail_errors import StorageError, TransientError, ValidationError
 from thumbnail_s3 import ThumbnailStore
@@ -28,19 +29,12 @@ Image.MAX_IMAGE_PIXELS = config.max_image_pixels
 service = ThumbnailService(ThumbnailStore(), config)
 
 
-def parse_event(event: dict[str, Any]) -> tuple[str, str]:
-    bucket, key = event.get("bucket"), event.get("key")
-    if not isinstance(bucket, str) or not bucket or not isinstance(key, str) or not key:
-        raise ValidationError("input must contain non-empty string fields 'bucket' and 'key'", "bad_input")
-    return bucket, key
-
-
 @logger.inject_lambda_context(clear_state=True)
 @tracer.capture_lambda_handler
 @metrics.log_metrics(capture_cold_start_metric=True)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     try:
-        bucket, key = parse_event(event)
+        bucket, key = object_location(event, error=ValidationError)
         logger.append_keys(bucket=bucket, key=key)
         result = service.generate(bucket, key)
     except ValidationError as e:

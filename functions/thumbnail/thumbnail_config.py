@@ -7,6 +7,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from pipeline_shared.config import positive_int, required
 from thumbnail_errors import ThumbnailConfigError
 
 DEFAULT_SIZES = "200x200"
@@ -36,15 +37,6 @@ def parse_sizes(raw: str) -> tuple[tuple[int, int], ...]:
     return tuple(boxes)
 
 
-def _positive_int(env: Mapping[str, str], name: str, default: int) -> int:
-    raw = env.get(name, "").strip()
-    if not raw:
-        return default
-    if not raw.isdigit() or int(raw) <= 0:
-        raise ThumbnailConfigError(f"{name} must be a positive integer, got {raw!r}")
-    return int(raw)
-
-
 @dataclass(frozen=True)
 class ThumbnailConfig:
     thumbnail_bucket: str
@@ -55,12 +47,10 @@ class ThumbnailConfig:
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> ThumbnailConfig:
         env = os.environ if environ is None else environ
-        bucket = env.get("THUMBNAIL_BUCKET", "").strip()
-        if not bucket:
-            raise ThumbnailConfigError("environment variable THUMBNAIL_BUCKET is required")
+        error = ThumbnailConfigError
         return cls(
-            thumbnail_bucket=bucket,
+            thumbnail_bucket=required(env, "THUMBNAIL_BUCKET", error=error),
             sizes=parse_sizes(env.get("THUMBNAIL_SIZES", "").strip() or DEFAULT_SIZES),
-            max_image_bytes=_positive_int(env, "MAX_IMAGE_BYTES", DEFAULT_MAX_IMAGE_BYTES),
-            max_image_pixels=_positive_int(env, "MAX_IMAGE_PIXELS", DEFAULT_MAX_IMAGE_PIXELS),
+            max_image_bytes=positive_int(env, "MAX_IMAGE_BYTES", DEFAULT_MAX_IMAGE_BYTES, error=error),
+            max_image_pixels=positive_int(env, "MAX_IMAGE_PIXELS", DEFAULT_MAX_IMAGE_PIXELS, error=error),
         )

@@ -20,20 +20,18 @@ from __future__ import annotations
 
 import io
 import math
-import struct
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageOps
+from pipeline_shared.images import DECODE_ERRORS, SWAPS_AXES, exif_orientation, sniff_format
 from thumbnail_errors import ValidationError
 
 DRAFT_GAP = 2.0
 CHAIN_GAP = 2.0
 JPEG_QUALITY = 85
 WEBP_QUALITY = 85
-_ORIENTATION_TAG = 0x0112
-_SWAPS_AXES = frozenset({5, 6, 7, 8})
 _ALPHA_MODES = frozenset({"RGBA", "LA", "PA", "RGBa", "La"})
 
 
@@ -65,19 +63,6 @@ class RenderedThumbnail:
     @property
     def size(self) -> int:
         return len(self.body)
-
-
-def sniff_format(data: bytes) -> str | None:
-    """The image format by magic bytes, or None when unsupported."""
-    if data.startswith(b"\xff\xd8\xff"):
-        return "JPEG"
-    if data.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "PNG"
-    if data[:6] in (b"GIF87a", b"GIF89a"):
-        return "GIF"
-    if len(data) >= 12 and data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return "WEBP"
-    return None
 
 
 def fit(size: tuple[int, int], box: tuple[int, int]) -> tuple[int, int]:
@@ -120,27 +105,14 @@ def render_thumbnails(
                 return _render(base, fmt, boxes, has_alpha, icc if isinstance(icc, bytes) else None)
         except (Image.DecompressionBombError, Image.DecompressionBombWarning) as e:
             raise ValidationError(f"image refused as a decompression bomb: {e}", "too_many_pixels") from e
-        except (UnidentifiedImageError, OSError, SyntaxError, EOFError, ValueError, struct.error) as e:
+        except DECODE_ERRORS as e:
             raise ValidationError(f"corrupt or truncated {fmt} image: {e}", "corrupt") from e
-
-
-def _orientation(im: Image.Image) -> int:
-    exif = im.info.get("exif")
-    if not exif:
-        return 1
-    try:
-        parsed = Image.Exif()
-        parsed.load(exif)
-        value = parsed.get(_ORIENTATION_TAG, 1)
-    except Exception:
-        return 1
-    return value if isinstance(value, int) else 1
 
 
 def _draft(im: Image.Image, boxes: Sequence[tuple[int, int]]) -> None:
     """Let libjpeg decode at 1/2, 1/4 or 1/8 scale when every target is much smaller."""
     width, height = im.size
-    display = (height, width) if _orientation(im) in _SWAPS_AXES else (width, height)
+    display = (height, width) if exif_orientation(im) in SWAPS_AXES else (width, height)
     scale = max(min(box[0] / display[0], box[1] / display[1]) for box in boxes)
     if scale * DRAFT_GAP >= 1:
         return

@@ -6,25 +6,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-import boto3
-from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
+from pipeline_shared.aws_errors import S3ErrorKind, classify_s3_error, error_code
+from pipeline_shared.clients import LazyClient, client_config
 from thumbnail_errors import StorageError, TransientError
 
-CLIENT_CONFIG = Config(retries={"mode": "standard", "max_attempts": 3}, connect_timeout=3, read_timeout=30)
-
-_NOT_FOUND = frozenset({"NoSuchKey", "NotFound", "404"})
-_TRANSIENT = frozenset(
-    {
-        "SlowDown",
-        "Throttling",
-        "ThrottlingException",
-        "RequestTimeout",
-        "InternalError",
-        "ServiceUnavailable",
-        "503",
-    }
-)
+CLIENT_CONFIG = client_config(read_timeout=30)
 
 
 class ObjectNotFoundError(Exception):
@@ -41,11 +28,11 @@ def _mapped(operation: str, bucket: str, key: str) -> Iterator[None]:
     try:
         yield
     except ClientError as e:
-        code = str(e.response.get("Error", {}).get("Code", ""))
-        status = int(e.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0) or 0)
-        if code in _NOT_FOUND or (status == 404 and code != "NoSuchBucket"):
+        # A missing bucket here is a misconfiguration (or the thumbnail bucket), not a missing source.
+        kind, code = classify_s3_error(e, missing_bucket_is_not_found=False), error_code(e)
+        if kind is S3ErrorKind.NOT_FOUND:
             raise ObjectNotFoundError(f"{where} does not exist") from e
-        if code in _TRANSIENT or status >= 500:
+        if kind is S3ErrorKind.TRANSIENT:
             raise TransientError(f"{operation} {where} failed transiently: {code}") from e
         raise StorageError(f"{operation} {where} failed: {code}: {e}") from e
     except BotoCoreError as e:  # connection errors, timeouts, broken response streams
@@ -56,13 +43,11 @@ class ThumbnailStore:
     """S3 reads and writes; the boto3 client is created on first use, once per execution environment."""
 
     def __init__(self, client: Any | None = None) -> None:
-        self._client = client
+        self._client = LazyClient("s3", CLIENT_CONFIG, client)
 
     @property
     def client(self) -> Any:
-        if self._client is None:
-            self._client = boto3.client("s3", config=CLIENT_CONFIG)
-        return self._client
+        return self._client.get()
 
     def download(self, bucket: str, key: str, max_bytes: int) -> bytes:
         """The object's bytes; never reads more than ``max_bytes + 1`` bytes into memory."""

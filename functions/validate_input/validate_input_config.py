@@ -6,23 +6,11 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from pipeline_shared.config import positive_int
 from validate_input_errors import ValidateInputConfigError
 
 DEFAULT_MAX_IMAGE_BYTES = 26_214_400
 DEFAULT_MAX_IMAGE_PIXELS = 40_000_000
-
-
-def positive_int(env: Mapping[str, str], name: str, default: int) -> int:
-    raw = env.get(name, "").strip()
-    if not raw:
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise ValidateInputConfigError(f"{name} must be a positive integer, got {raw!r}") from None
-    if value <= 0:
-        raise ValidateInputConfigError(f"{name} must be a positive integer, got {raw!r}")
-    return value
 
 
 @dataclass(frozen=True)
@@ -33,7 +21,8 @@ class ValidateInputConfig:
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> ValidateInputConfig:
         env = os.environ if environ is None else environ
+        error = ValidateInputConfigError
         return cls(
-            max_image_bytes=positive_int(env, "MAX_IMAGE_BYTES", DEFAULT_MAX_IMAGE_BYTES),
-            max_image_pixels=positive_int(env, "MAX_IMAGE_PIXELS", DEFAULT_MAX_IMAGE_PIXELS),
+            max_image_bytes=positive_int(env, "MAX_IMAGE_BYTES", DEFAULT_MAX_IMAGE_BYTES, error=error),
+            max_image_pixels=positive_int(env, "MAX_IMAGE_PIXELS", DEFAULT_MAX_IMAGE_PIXELS, error=error),
         )

@@ -7,25 +7,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-import boto3
-from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
+from pipeline_shared.aws_errors import S3ErrorKind, classify_s3_error, error_code
+from pipeline_shared.clients import LazyClient, client_config
 from validate_input_errors import ObjectChangedError, ObjectNotFoundError, StorageError, TransientError
 
-CLIENT_CONFIG = Config(retries={"mode": "standard", "max_attempts": 3}, connect_timeout=3, read_timeout=20)
-
-_NOT_FOUND = frozenset({"NoSuchKey", "NotFound", "404", "NoSuchBucket"})
-_TRANSIENT = frozenset(
-    {
-        "SlowDown",
-        "Throttling",
-        "ThrottlingException",
-        "RequestTimeout",
-        "InternalError",
-        "ServiceUnavailable",
-        "503",
-    }
-)
+CLIENT_CONFIG = client_config(read_timeout=20)
 
 
 @dataclass(frozen=True)
@@ -41,13 +28,12 @@ def _mapped(bucket: str, key: str) -> Iterator[None]:
     try:
         yield
     except ClientError as e:
-        code = str(e.response.get("Error", {}).get("Code", ""))
-        status = int(e.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0) or 0)
-        if code in _NOT_FOUND or status == 404:
+        kind, code = classify_s3_error(e, missing_bucket_is_not_found=True), error_code(e)
+        if kind is S3ErrorKind.NOT_FOUND:
             raise ObjectNotFoundError(f"{where} does not exist") from e
-        if code == "PreconditionFailed" or status == 412:
+        if kind is S3ErrorKind.PRECONDITION_FAILED:
             raise ObjectChangedError(f"{where} changed while it was being read") from e
-        if code in _TRANSIENT or status >= 500:
+        if kind is S3ErrorKind.TRANSIENT:
             raise TransientError(f"S3 error on {where}: {code}") from e
         raise StorageError(f"S3 error on {where}: {code}: {e}") from e
     except BotoCoreError as e:
@@ -58,13 +44,11 @@ class S3ObjectReader:
     """Reads objects; the boto3 client is created on first use, once per execution environment."""
 
     def __init__(self, client: Any | None = None) -> None:
-        self._client = client
+        self._client = LazyClient("s3", CLIENT_CONFIG, client)
 
     @property
     def client(self) -> Any:
-        if self._client is None:
-            self._client = boto3.client("s3", config=CLIENT_CONFIG)
-        return self._client
+        return self._client.get()
 
     def head(self, bucket: str, key: str) -> ObjectHead:
         with _mapped(bucket, key):

@@ -10,20 +10,18 @@ object is read once more; it is at most ``MAX_IMAGE_BYTES`` by then.
 from __future__ import annotations
 
 import io
-import struct
 import warnings
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from PIL import Image, UnidentifiedImageError
+from PIL import Image
+from pipeline_shared.images import DECODE_ERRORS, SWAPS_AXES, exif_orientation, sniff_format
 from validate_input_errors import ObjectChangedError, ObjectNotFoundError, ValidationError
 from validate_input_s3 import ObjectHead
 
 HEADER_BYTES = 64 * 1024
 
 CONTENT_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png", "GIF": "image/gif", "WEBP": "image/webp"}
-_ORIENTATION_TAG = 0x0112
-_SWAPS_AXES = frozenset({5, 6, 7, 8})
 
 
 class ObjectReader(Protocol):
@@ -56,33 +54,6 @@ class _NeedMoreBytes(Exception):
     """Pillow could not parse the header from the bytes given (truncated read)."""
 
 
-def sniff_format(data: bytes) -> str | None:
-    """The image format by magic bytes (never by file name), or None when unsupported."""
-    if data.startswith(b"\xff\xd8\xff"):
-        return "JPEG"
-    if data.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "PNG"
-    if data[:6] in (b"GIF87a", b"GIF89a"):
-        return "GIF"
-    if len(data) >= 12 and data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return "WEBP"
-    return None
-
-
-def _orientation(im: Image.Image) -> int:
-    """EXIF orientation if the already parsed header carries it (never forces a pixel decode)."""
-    exif = im.info.get("exif")
-    if not exif:
-        return 1
-    try:
-        value = Image.Exif()
-        value.load(exif)
-        orientation = value.get(_ORIENTATION_TAG, 1)
-    except Exception:  # a broken EXIF block is not a reason to refuse the image
-        return 1
-    return orientation if isinstance(orientation, int) else 1
-
-
 def probe(data: bytes, fmt: str, max_pixels: int, complete: bool) -> tuple[int, int, str]:
     """(display width, display height, mode) of an image from its leading bytes.
 
@@ -95,10 +66,10 @@ def probe(data: bytes, fmt: str, max_pixels: int, complete: bool) -> tuple[int, 
             with Image.open(io.BytesIO(data), formats=[fmt]) as im:
                 width, height = im.size
                 mode = im.mode
-                orientation = _orientation(im)
+                orientation = exif_orientation(im)
         except (Image.DecompressionBombError, Image.DecompressionBombWarning) as e:
             raise ValidationError(f"image refused as a decompression bomb: {e}", "too_many_pixels") from e
-        except (UnidentifiedImageError, OSError, SyntaxError, EOFError, ValueError, struct.error) as e:
+        except DECODE_ERRORS as e:
             if not complete:
                 raise _NeedMoreBytes(str(e)) from e
             raise ValidationError(f"corrupt or truncated {fmt} header: {e}", "corrupt") from e
@@ -109,7 +80,7 @@ def probe(data: bytes, fmt: str, max_pixels: int, complete: bool) -> tuple[int, 
             f"{width}x{height} = {width * height} pixels exceeds MAX_IMAGE_PIXELS {max_pixels}",
             "too_many_pixels",
         )
-    if orientation in _SWAPS_AXES:
+    if orientation in SWAPS_AXES:
         width, height = height, width
     return width, height, mode
 
