@@ -113,8 +113,8 @@ run "defaults" {
     error_message = "function_names must map the 8 logical names to <project>-<environment>-<name with - for _>."
   }
   assert {
-    condition     = length(module.layer) == 2
-    error_message = "Expected the pillow and powertools layers."
+    condition     = length(module.layer) == 3 && length(local.function_layers["thumbnail"]) == 3 && length(local.function_layers["ingest"]) == 2
+    error_message = "Expected the pillow, powertools and shared layers, attached per function as the manifest lists them."
   }
   assert {
     condition     = length(aws_s3_bucket.this) == 3 && length(local.all_queues) == 6 && length(aws_sns_topic.this) == 4
