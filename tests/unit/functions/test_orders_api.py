@@ -573,17 +573,19 @@ def test_config_defaults(aws_env, monkeypatch) -> None:
     assert config.orders_date_index == "byOrderDate"
 
 
+@pytest.fixture(scope="class")
+def shared() -> Iterator[tuple[Any, dict[str, Any], dict[str, Any]]]:
+    """One mocked account (with one created order) shared by a test class."""
+    with pytest.MonkeyPatch.context() as monkeypatch, mocked_aws() as resources:
+        set_env(monkeypatch)
+        call = make_caller(load_function_module("orders_api"), FakeLambdaContext())
+        status, created, _ = call(json.loads((EVENTS_DIR / "apigw_post_orders.json").read_text()))
+        assert status == 201
+        yield call, resources, created
+
+
 class TestRejectedRequests:
     """Requests that must be refused without touching state: one mocked account shared by the class (fast)."""
-
-    @pytest.fixture(scope="class")
-    def shared(self) -> Iterator[tuple[Any, dict[str, Any], dict[str, Any]]]:
-        with pytest.MonkeyPatch.context() as monkeypatch, mocked_aws() as resources:
-            set_env(monkeypatch)
-            call = make_caller(load_function_module("orders_api"), FakeLambdaContext())
-            status, created, _ = call(json.loads((EVENTS_DIR / "apigw_post_orders.json").read_text()))
-            assert status == 201
-            yield call, resources, created
 
     @pytest.fixture
     def call(self, shared: tuple[Any, dict[str, Any], dict[str, Any]]) -> Any:
