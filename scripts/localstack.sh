@@ -124,14 +124,14 @@ ensure_lambda_runtimes() {
 wait_healthy() { # wait_healthy <pid> <t0>
   local pid="$1" t0="$2" timeout="${LOCALSTACK_START_TIMEOUT:-120}"
   local deadline
-  deadline=$(awk -v t="$(now)" -v d="$timeout" 'BEGIN { print t + d }')
+  deadline=$(($(date +%s) + timeout)) # integer seconds: awk's print would use %.6g (1.79535e+09)
   until healthy "$local_endpoint"; do
     if ! kill -0 "$pid" 2>/dev/null; then
       tail -n 40 "$log" >&2 || true
       rm -f "$pidfile"
       die "LocalStack exited during startup (log: $log)"
     fi
-    if awk -v t="$(now)" -v d="$deadline" 'BEGIN { exit !(t > d) }'; then
+    if (($(date +%s) > deadline)); then
       tail -n 40 "$log" >&2 || true
       die "LocalStack not healthy after ${timeout}s (pid $pid still running; log: $log; stop it with: $0 down)"
     fi
