@@ -3,7 +3,9 @@
 #
 # Routes are declared explicitly (the API documents itself); an ANY method on each resource also goes to
 # the function so a wrong method gets the function's 405 (with an Allow header) instead of API Gateway's
-# 403, and unknown paths get a JSON 404 through a gateway response without invoking anything.
+# 403, and unknown paths get a JSON 404 through a gateway response without invoking anything. With
+# api_authorization = "AWS_IAM" API Gateway reports an unsigned request with that same gateway response
+# (MISSING_AUTHENTICATION_TOKEN), so its message names both causes.
 
 locals {
   api_name = "${local.prefix}-orders-api"
@@ -62,17 +64,17 @@ resource "aws_api_gateway_resource" "uploads" {
   path_part   = "uploads"
 }
 
-# Public API: the orders service has no end-user identity in this design (put an authorizer or a usage
-# plan in front for real users).
+# IAM-authorized by default (var.api_authorization): callers sign requests with SigV4 and need
+# execute-api:Invoke on the method (output api_execution_arn). The ANY catch-alls use the same setting, so a
+# wrong method is answered 405 only to callers allowed to call the resource.
 resource "aws_api_gateway_method" "this" {
   for_each = local.api_methods
 
   rest_api_id   = aws_api_gateway_rest_api.orders.id
   resource_id   = local.api_resource_ids[each.value.resource]
   http_method   = each.value.http_method
-  authorization = "NONE"
+  authorization = var.api_authorization
 
-  #checkov:skip=CKV_AWS_59:Public orders API by design (no end-user identity); add an authorizer or usage plan for real users.
   #checkov:skip=CKV2_AWS_53:orders_api validates every request (400 with a message); proxy integration passes the raw request.
 
   request_parameters = each.value.resource == "order" ? { "method.request.path.id" = true } : {}
@@ -95,7 +97,9 @@ resource "aws_api_gateway_gateway_response" "not_found" {
   status_code   = "404"
 
   response_templates = {
-    "application/json" = jsonencode({ message = "no route for this path" })
+    "application/json" = jsonencode({
+      message = var.api_authorization == "AWS_IAM" ? "no route for this path, or the request is not signed (SigV4)" : "no route for this path"
+    })
   }
 }
 

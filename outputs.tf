@@ -21,6 +21,11 @@ output "api_id" {
   value       = aws_api_gateway_rest_api.orders.id
 }
 
+output "api_execution_arn" {
+  description = "Execution ARN of the orders REST API, for execute-api:Invoke policies: append /<stage>/<METHOD>/<path>, e.g. \"<arn>/dev/GET/orders/*\"."
+  value       = aws_api_gateway_rest_api.orders.execution_arn
+}
+
 output "api_stage_name" {
   description = "Stage of the orders REST API (= environment)."
   value       = aws_api_gateway_stage.this.stage_name

@@ -321,6 +321,23 @@ variable "high_value_maximum_event_age_in_seconds" {
   default     = 3600
 }
 
+variable "api_authorization" {
+  description = <<-EOT
+    Authorization of every orders API method. AWS_IAM (default) = callers sign requests with SigV4 and need
+    execute-api:Invoke on the API's methods (build the policy from the api_execution_arn output, e.g.
+    "<api_execution_arn>/<stage>/POST/orders"); an unsigned request gets 404 like an unknown route (the
+    MISSING_AUTHENTICATION_TOKEN gateway response). NONE = public: use it only behind your own WAF or
+    authorizer.
+  EOT
+  type        = string
+  default     = "AWS_IAM"
+
+  validation {
+    condition     = contains(["AWS_IAM", "NONE"], var.api_authorization)
+    error_message = "api_authorization must be AWS_IAM or NONE."
+  }
+}
+
 variable "api_throttling_rate_limit" {
   description = "Steady-state requests per second of every API method."
   type        = number

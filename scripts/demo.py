@@ -7,7 +7,8 @@ Run after `scripts/deploy_local.sh apply` (`make demo` does both):
   4. wait for its image-pipeline execution (the name is derived from bucket/key/etag, as ingest does),
   5. print the thumbnails (keys and dimensions read back from S3), the metadata item and the
      image-processed notification from the audit queue,
-  6. one API round trip: POST /orders, then GET /orders/{id}.
+  6. one API round trip: POST /orders, then GET /orders/{id}, SigV4-signed (the API is IAM-authorized by
+     default: api_authorization = "AWS_IAM").
 
 Environment: LOCALSTACK_ENDPOINT (default http://127.0.0.1:4566; port: LOCALSTACK_PORT).
 """
@@ -28,7 +29,10 @@ from pathlib import Path
 from typing import Any
 
 import boto3
+from botocore.auth import SigV4Auth
+from botocore.awsrequest import AWSRequest
 from botocore.config import Config
+from botocore.credentials import Credentials
 from PIL import Image, ImageDraw
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -105,9 +109,18 @@ def local_api_url(outputs: dict[str, Any]) -> str:
     return f"{ENDPOINT}/_aws/execute-api/{outputs['api_id']}/{outputs['api_stage_name']}"
 
 
+def signed_request(
+    method: str, url: str, body: bytes | None = None, headers: dict[str, str] | None = None
+) -> urllib.request.Request:
+    """SigV4-signed (execute-api) request, as tests/integration/pipeline_helpers.signed_request."""
+    aws = AWSRequest(method=method, url=url, data=body, headers=dict(headers or {}))
+    SigV4Auth(Credentials("test", "test"), "execute-api", REGION).add_auth(aws)
+    return urllib.request.Request(url, data=body, method=method, headers=dict(aws.headers.items()))
+
+
 def http(method: str, url: str, body: dict[str, Any] | None = None) -> tuple[int, Any]:
     data = json.dumps(body).encode() if body is not None else None
-    req = urllib.request.Request(url, data=data, method=method, headers={"content-type": "application/json"})
+    req = signed_request(method, url, data, {"content-type": "application/json"})
     try:
         with urllib.request.urlopen(req, timeout=30) as resp:
             return resp.status, json.loads(resp.read() or b"null")

@@ -250,6 +250,29 @@ run "defaults" {
     condition     = output.api_url == "https://abc123.execute-api.us-east-1.amazonaws.com/dev" && !endswith(output.api_url, "/")
     error_message = "api_url must be the stage invoke URL without a trailing slash."
   }
+
+  # Least privilege: every orders API method (the ANY catch-alls included) is IAM-authorized by default.
+  assert {
+    condition     = length(aws_api_gateway_method.this) == 8 && alltrue([for m in aws_api_gateway_method.this : m.authorization == "AWS_IAM"])
+    error_message = "Every aws_api_gateway_method must use authorization AWS_IAM by default."
+  }
+  assert {
+    condition     = output.api_execution_arn == "arn:aws:execute-api:us-east-1:123456789012:abc123"
+    error_message = "api_execution_arn must be the REST API's execution ARN."
+  }
+}
+
+run "public_api" {
+  command = plan
+
+  variables {
+    api_authorization = "NONE"
+  }
+
+  assert {
+    condition     = length(aws_api_gateway_method.this) == 8 && alltrue([for m in aws_api_gateway_method.this : m.authorization == "NONE"])
+    error_message = "api_authorization = NONE must make every aws_api_gateway_method public."
+  }
 }
 
 run "without_vpc" {
@@ -355,4 +378,14 @@ run "rejects_bad_environment" {
   }
 
   expect_failures = [var.environment]
+}
+
+run "rejects_bad_api_authorization" {
+  command = plan
+
+  variables {
+    api_authorization = "COGNITO_USER_POOLS"
+  }
+
+  expect_failures = [var.api_authorization]
 }

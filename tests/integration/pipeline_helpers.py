@@ -32,7 +32,10 @@ from typing import Any
 
 import boto3
 import pytest
+from botocore.auth import SigV4Auth
+from botocore.awsrequest import AWSRequest
 from botocore.config import Config
+from botocore.credentials import Credentials
 
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "scripts" / "deploy_local.sh"
@@ -40,6 +43,7 @@ ENDPOINT = os.environ.get(
     "LOCALSTACK_ENDPOINT", f"http://127.0.0.1:{os.environ.get('LOCALSTACK_PORT', '4566')}"
 ).rstrip("/")
 REGION = "us-east-1"
+CREDENTIALS = Credentials("test", "test")  # LocalStack's test credentials (as aws_client)
 
 
 def deploy_local(*args: str, check: bool = True, timeout: float = 900) -> subprocess.CompletedProcess[str]:
@@ -71,6 +75,16 @@ def aws_client(service: str) -> Any:
         aws_secret_access_key="test",
         config=Config(retries={"mode": "standard", "max_attempts": 5}, max_pool_connections=32),
     )
+
+
+def signed_request(
+    method: str, url: str, body: bytes | None = None, headers: dict[str, str] | None = None
+) -> urllib.request.Request:
+    """A urllib request to the orders API signed with SigV4 (service execute-api), as api_authorization =
+    AWS_IAM requires. LocalStack Community does not check the signature; real API Gateway does."""
+    aws = AWSRequest(method=method, url=url, data=body, headers=dict(headers or {}))
+    SigV4Auth(CREDENTIALS, "execute-api", REGION).add_auth(aws)
+    return urllib.request.Request(url, data=body, method=method, headers=dict(aws.headers.items()))
 
 
 def execution_name(bucket: str, key: str, etag: str) -> str:
@@ -167,11 +181,9 @@ class Stack:
     def http(
         self, method: str, path: str, body: Any = None, raw: bytes | None = None
     ) -> tuple[int, Any, dict[str, str]]:
-        """Call the orders API; returns (status, parsed JSON body or text, headers)."""
+        """Call the orders API (SigV4-signed); returns (status, parsed JSON body or text, headers)."""
         data = raw if raw is not None else (json.dumps(body).encode() if body is not None else None)
-        req = urllib.request.Request(
-            f"{self.api_url}{path}", data=data, method=method, headers={"content-type": "application/json"}
-        )
+        req = signed_request(method, f"{self.api_url}{path}", data, {"content-type": "application/json"})
         try:
             with urllib.request.urlopen(req, timeout=30) as resp:
                 status, payload, headers = resp.status, resp.read(), dict(resp.headers)

@@ -10,7 +10,7 @@ import pytest
 
 pytest.register_assert_rewrite("pipeline_helpers")  # before its import: it is also loaded as a plugin
 
-from pipeline_helpers import QueueCollector, Stack  # noqa: E402
+from pipeline_helpers import QueueCollector, Stack, signed_request  # noqa: E402
 
 pytest_plugins = ["pipeline_helpers"]
 
@@ -31,6 +31,24 @@ def _order_item(stack: Stack, order_id: str) -> dict[str, Any]:
         .get_item(TableName=stack["orders_table_name"], Key={"orderId": {"S": order_id}}, ConsistentRead=True)
         .get("Item", {})
     )
+
+
+def test_api_is_iam_authorized_and_requests_are_signed(stack: Stack) -> None:
+    # LocalStack Community does not enforce IAM: check what was deployed and what the suite sends.
+    apigw = stack.client("apigateway")
+    methods = {
+        (r["path"], m): apigw.get_method(restApiId=stack["api_id"], resourceId=r["id"], httpMethod=m)
+        for r in apigw.get_resources(restApiId=stack["api_id"])["items"]
+        for m in r.get("resourceMethods", {})
+    }
+    assert len(methods) == 8, sorted(methods)
+    public = {k: v["authorizationType"] for k, v in methods.items() if v["authorizationType"] != "AWS_IAM"}
+    assert public == {}
+    assert stack["api_execution_arn"].endswith(f":{stack['api_id']}")
+
+    auth = signed_request("GET", f"{stack.api_url}/orders").get_header("Authorization", "")
+    assert auth.startswith("AWS4-HMAC-SHA256 Credential=test/")
+    assert "/us-east-1/execute-api/aws4_request" in auth
 
 
 def test_create_is_idempotent_and_get_returns_the_order(stack: Stack) -> None:
