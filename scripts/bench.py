@@ -176,8 +176,10 @@ def contract_env(root: Path) -> dict[str, str]:
             env[name] = f"arn:aws:sns:us-east-1:000000000000:imgpipe-dev-{name.lower()}"
         elif name.endswith(("_TABLE", "_BUCKET", "_NAME", "_INDEX")):
             env[name] = f"imgpipe-dev-{name.lower().rsplit('_', 1)[0].replace('_', '-')}"
-        elif name.endswith(("_BYTES", "_PIXELS", "_EXPIRES", "_SECONDS", "_PARALLEL")):
+        elif name.endswith(("_BYTES", "_PIXELS", "_EXPIRES", "_SECONDS")):
             env[name] = "1000"
+        elif name.endswith("_PARALLEL"):
+            env[name] = "8"
         else:
             env[name] = "x"
     return env

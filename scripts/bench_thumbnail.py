@@ -41,6 +41,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 THUMBNAIL_DIR = ROOT / "functions" / "thumbnail"
+SHARED_LAYER_DIR = ROOT / "layers" / "shared" / "python"  # pipeline_shared, a layer in Lambda
 SIZES: list[tuple[int, int]] = [(200, 200), (400, 400), (800, 800)]
 WIDTH, HEIGHT = 4000, 3000
 MAX_PIXELS = 40_000_000
@@ -68,9 +69,14 @@ def make_jpeg(width: int = WIDTH, height: int = HEIGHT, quality: int = 90) -> by
     return buf.getvalue()
 
 
+def _thumbnail_import_path() -> None:
+    for path in (SHARED_LAYER_DIR, THUMBNAIL_DIR):
+        if str(path) not in sys.path:
+            sys.path.insert(0, str(path))
+
+
 def _one_decode(data: bytes) -> list[bytes]:
-    if str(THUMBNAIL_DIR) not in sys.path:
-        sys.path.insert(0, str(THUMBNAIL_DIR))
+    _thumbnail_import_path()
     from thumbnail_render import render_thumbnails
 
     return [t.body for t in render_thumbnails(data, SIZES, max_pixels=MAX_PIXELS)]
@@ -133,7 +139,7 @@ def measure(name: str, data: bytes, repeat: int) -> dict[str, Any]:
     import PIL.Image  # noqa: F401  (imported before the RSS baseline)
 
     if name == "one_decode":
-        sys.path.insert(0, str(THUMBNAIL_DIR))
+        _thumbnail_import_path()
         import thumbnail_render  # noqa: F401
 
     rss_before = _reset_peak_rss()
