@@ -13,6 +13,10 @@ locals {
   sqs              = { for k, v in var.sqs : k => v if local.create }
   dynamodb_streams = { for k, v in var.dynamodb_streams : k => v if local.create }
   kinesis          = { for k, v in var.kinesis : k => v if local.create }
+  stream_mappings = merge(
+    { for k, v in local.dynamodb_streams : "dynamodb_streams/${k}" => merge(v, { starting_position_timestamp = null }) },
+    { for k, v in local.kinesis : "kinesis/${k}" => v },
+  )
 }
 
 ################################################################################
@@ -54,50 +58,10 @@ resource "aws_lambda_event_source_mapping" "sqs" {
   depends_on = [aws_iam_role_policy.this]
 }
 
-resource "aws_lambda_event_source_mapping" "dynamodb" {
-  for_each = local.dynamodb_streams
-
-  function_name                      = local.target_arn
-  event_source_arn                   = each.value.stream_arn
-  enabled                            = each.value.enabled
-  starting_position                  = each.value.starting_position
-  batch_size                         = each.value.batch_size
-  maximum_batching_window_in_seconds = each.value.maximum_batching_window_in_seconds
-  bisect_batch_on_function_error     = each.value.bisect_batch_on_function_error
-  maximum_retry_attempts             = each.value.maximum_retry_attempts
-  maximum_record_age_in_seconds      = each.value.maximum_record_age_in_seconds
-  parallelization_factor             = each.value.parallelization_factor
-  tumbling_window_in_seconds         = each.value.tumbling_window_in_seconds
-  function_response_types            = each.value.report_batch_item_failures ? ["ReportBatchItemFailures"] : []
-
-  dynamic "destination_config" {
-    for_each = each.value.on_failure_destination_arn == null ? [] : [each.value.on_failure_destination_arn]
-    content {
-      on_failure {
-        destination_arn = destination_config.value
-      }
-    }
-  }
-
-  dynamic "filter_criteria" {
-    for_each = length(each.value.filter_patterns) > 0 ? [1] : []
-    content {
-      dynamic "filter" {
-        for_each = each.value.filter_patterns
-        content {
-          pattern = filter.value
-        }
-      }
-    }
-  }
-
-  tags = var.tags
-
-  depends_on = [aws_iam_role_policy.this]
-}
-
-resource "aws_lambda_event_source_mapping" "kinesis" {
-  for_each = local.kinesis
+# DynamoDB Streams and Kinesis take the same mapping settings (only Kinesis has AT_TIMESTAMP), so one
+# resource serves both, keyed "<kind>/<caller key>" with kind = dynamodb_streams | kinesis.
+resource "aws_lambda_event_source_mapping" "stream" {
+  for_each = local.stream_mappings
 
   function_name                      = local.target_arn
   event_source_arn                   = each.value.stream_arn

@@ -2,8 +2,8 @@ output "event_source_mapping_uuids" {
   description = "UUIDs of the event source mappings, by kind (sqs, dynamodb_streams, kinesis) and caller key."
   value = {
     sqs              = { for k, v in aws_lambda_event_source_mapping.sqs : k => v.uuid }
-    dynamodb_streams = { for k, v in aws_lambda_event_source_mapping.dynamodb : k => v.uuid }
-    kinesis          = { for k, v in aws_lambda_event_source_mapping.kinesis : k => v.uuid }
+    dynamodb_streams = { for k in keys(local.dynamodb_streams) : k => aws_lambda_event_source_mapping.stream["dynamodb_streams/${k}"].uuid }
+    kinesis          = { for k in keys(local.kinesis) : k => aws_lambda_event_source_mapping.stream["kinesis/${k}"].uuid }
   }
 }
 
@@ -11,8 +11,8 @@ output "event_source_mapping_arns" {
   description = "ARNs of the event source mappings, by kind (sqs, dynamodb_streams, kinesis) and caller key."
   value = {
     sqs              = { for k, v in aws_lambda_event_source_mapping.sqs : k => v.arn }
-    dynamodb_streams = { for k, v in aws_lambda_event_source_mapping.dynamodb : k => v.arn }
-    kinesis          = { for k, v in aws_lambda_event_source_mapping.kinesis : k => v.arn }
+    dynamodb_streams = { for k in keys(local.dynamodb_streams) : k => aws_lambda_event_source_mapping.stream["dynamodb_streams/${k}"].arn }
+    kinesis          = { for k in keys(local.kinesis) : k => aws_lambda_event_source_mapping.stream["kinesis/${k}"].arn }
   }
 }
 

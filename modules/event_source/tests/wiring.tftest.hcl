@@ -120,19 +120,19 @@ run "dynamodb_stream_with_destination_and_alias" {
   }
 
   assert {
-    condition     = aws_lambda_event_source_mapping.dynamodb["orders"].function_name == "${var.function_arn}:live"
+    condition     = aws_lambda_event_source_mapping.stream["dynamodb_streams/orders"].function_name == "${var.function_arn}:live"
     error_message = "with a qualifier the mapping targets the alias"
   }
   assert {
-    condition     = aws_lambda_event_source_mapping.dynamodb["orders"].starting_position == "TRIM_HORIZON" && aws_lambda_event_source_mapping.dynamodb["orders"].bisect_batch_on_function_error == true
+    condition     = aws_lambda_event_source_mapping.stream["dynamodb_streams/orders"].starting_position == "TRIM_HORIZON" && aws_lambda_event_source_mapping.stream["dynamodb_streams/orders"].bisect_batch_on_function_error == true
     error_message = "stream defaults/overrides"
   }
   assert {
-    condition     = aws_lambda_event_source_mapping.dynamodb["orders"].maximum_retry_attempts == 2 && aws_lambda_event_source_mapping.dynamodb["orders"].maximum_record_age_in_seconds == 3600 && aws_lambda_event_source_mapping.dynamodb["orders"].parallelization_factor == 1
+    condition     = aws_lambda_event_source_mapping.stream["dynamodb_streams/orders"].maximum_retry_attempts == 2 && aws_lambda_event_source_mapping.stream["dynamodb_streams/orders"].maximum_record_age_in_seconds == 3600 && aws_lambda_event_source_mapping.stream["dynamodb_streams/orders"].parallelization_factor == 1
     error_message = "retry settings"
   }
   assert {
-    condition     = aws_lambda_event_source_mapping.dynamodb["orders"].destination_config[0].on_failure[0].destination_arn == "arn:aws:sqs:eu-west-1:111122223333:stream-dlq"
+    condition     = aws_lambda_event_source_mapping.stream["dynamodb_streams/orders"].destination_config[0].on_failure[0].destination_arn == "arn:aws:sqs:eu-west-1:111122223333:stream-dlq"
     error_message = "on-failure destination"
   }
   assert {
@@ -177,7 +177,7 @@ run "kinesis_consumer_and_sns_destination" {
   }
 
   assert {
-    condition     = aws_lambda_event_source_mapping.kinesis["clicks"].parallelization_factor == 4 && aws_lambda_event_source_mapping.kinesis["clicks"].tumbling_window_in_seconds == 60
+    condition     = aws_lambda_event_source_mapping.stream["kinesis/clicks"].parallelization_factor == 4 && aws_lambda_event_source_mapping.stream["kinesis/clicks"].tumbling_window_in_seconds == 60
     error_message = "kinesis settings"
   }
   assert {
@@ -411,6 +411,8 @@ run "create_false_plans_nothing" {
   variables {
     create            = false
     sqs               = { q = { queue_arn = "arn:aws:sqs:eu-west-1:111122223333:q" } }
+    dynamodb_streams  = { o = { stream_arn = "arn:aws:dynamodb:eu-west-1:111122223333:table/orders/stream/2026-01-01T00:00:00.000" } }
+    kinesis           = { k = { stream_arn = "arn:aws:kinesis:eu-west-1:111122223333:stream/clicks" } }
     s3_notifications  = { a = { bucket_name = "images-bucket" } }
     sns_subscriptions = { t = { topic_arn = "arn:aws:sns:eu-west-1:111122223333:t" } }
     eventbridge_rules = { r = { schedule_expression = "rate(5 minutes)" } }
@@ -418,13 +420,13 @@ run "create_false_plans_nothing" {
   }
 
   assert {
-    condition = (length(aws_lambda_event_source_mapping.sqs) + length(aws_iam_role_policy.this) + length(aws_s3_bucket_notification.this) +
+    condition = (length(aws_lambda_event_source_mapping.sqs) + length(aws_lambda_event_source_mapping.stream) + length(aws_iam_role_policy.this) + length(aws_s3_bucket_notification.this) +
       length(aws_lambda_permission.s3) + length(aws_sns_topic_subscription.this) + length(aws_cloudwatch_event_rule.this) +
     length(aws_cloudwatch_event_target.this) + length(aws_lambda_permission.api_gateway)) == 0
     error_message = "create = false must plan nothing"
   }
   assert {
-    condition     = output.role_policy_name == null && output.role_policy_json == null && length(output.eventbridge_rule_arns) == 0
+    condition     = output.role_policy_name == null && output.role_policy_json == null && length(output.eventbridge_rule_arns) == 0 && length(output.event_source_mapping_uuids.dynamodb_streams) == 0 && length(output.event_source_mapping_uuids.kinesis) == 0
     error_message = "outputs stay valid when create = false"
   }
 }
