@@ -16,17 +16,11 @@ locals {
   kinesis_stream_arns   = [for v in values(local.kinesis) : replace(v.stream_arn, "/\\/consumer\\/.*$/", "")]
   kinesis_consumer_arns = [for v in values(local.kinesis) : v.stream_arn if length(regexall("/consumer/", v.stream_arn)) > 0]
 
-  on_failure_destinations = concat(
-    [for v in values(local.dynamodb_streams) : v.on_failure_destination_arn if v.on_failure_destination_arn != null],
-    [for v in values(local.kinesis) : v.on_failure_destination_arn if v.on_failure_destination_arn != null],
-  )
-  has_destinations = anytrue(concat(
-    [for v in values(local.dynamodb_streams) : v.on_failure_destination_arn != null],
-    [for v in values(local.kinesis) : v.on_failure_destination_arn != null],
-  ))
-  destination_sqs = [for a in local.on_failure_destinations : a if split(":", a)[2] == "sqs"]
-  destination_sns = [for a in local.on_failure_destinations : a if split(":", a)[2] == "sns"]
-  destination_s3  = [for a in local.on_failure_destinations : a if split(":", a)[2] == "s3"]
+  on_failure_destinations = [for v in values(local.stream_mappings) : v.on_failure_destination_arn if v.on_failure_destination_arn != null]
+  has_destinations        = anytrue([for v in values(local.stream_mappings) : v.on_failure_destination_arn != null])
+  destination_sqs         = [for a in local.on_failure_destinations : a if split(":", a)[2] == "sqs"]
+  destination_sns         = [for a in local.on_failure_destinations : a if split(":", a)[2] == "sns"]
+  destination_s3          = [for a in local.on_failure_destinations : a if split(":", a)[2] == "s3"]
 
   # Each candidate carries an `include` flag; with ARNs known at plan time the policy is fully
   # known. (Which destination service an unknown ARN belongs to is only known at apply; the
