@@ -56,7 +56,7 @@ from typing import Any
 # Bump when anything that shapes the zips changes (layout, normalisation, layer logic): it is part
 # of every inputs_sha256 and of the layer cache key, so old manifests entries and cached layers
 # are rebuilt instead of being trusted.
-BUILDER_VERSION = "2"
+BUILDER_VERSION = "3"
 MANIFEST_VERSION = 1
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -89,6 +89,8 @@ EXCLUDED_SUFFIXES = (".pyc", ".pyo")
 # the installed tree: a layer copy would shadow the runtime's botocore and skew it against the
 # runtime's boto3. Listing one explicitly in requirements.txt keeps it.
 RUNTIME_PROVIDED = frozenset({"boto3", "botocore", "s3transfer"})
+# dist-info files that say how or by whom a wheel was installed, not what it contains.
+VOLATILE_DIST_FILES = ("REQUESTED", "direct_url.json", "INSTALLER", "uv_cache.json", "uv_build.json")
 
 DEFAULT_LAYER_CACHE = (
     Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "serverless-pipeline" / "layers"
@@ -196,9 +198,10 @@ def input_files(target: Target) -> list[tuple[str, Path]]:
     return files
 
 
-def inputs_sha256(target: Target, arch: str, python: str) -> str:
+def inputs_sha256(target: Target, arch: str, python: str, bytecode: bool = True) -> str:
     h = hashlib.sha256(
-        f"builder={BUILDER_VERSION}\0kind={target.kind}\0arch={arch}\0python={python}\n".encode()
+        f"builder={BUILDER_VERSION}\0kind={target.kind}\0arch={arch}\0python={python}"
+        f"\0bytecode={int(bytecode)}\n".encode()
     )
     for rel, path in input_files(target):
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
@@ -294,44 +297,93 @@ def _pinned(req: Path) -> set[str]:
     return pins
 
 
-def pip_install(target: Target, dest: Path, arch: str, python: str, extra_args: Sequence[str]) -> None:
-    assert target.requirements is not None
+def unhashed_requirements(req: Path) -> list[str]:
+    """Requirement lines of req that carry no --hash (a lock made by `make lock` has none)."""
+    missing: list[str] = []
+    logical = ""
+    for raw in req.read_text().splitlines():
+        line = raw.split(" #", 1)[0].rstrip() if not raw.lstrip().startswith("#") else ""
+        if line.endswith("\\"):
+            logical += line[:-1] + " "
+            continue
+        logical += line
+        stripped = logical.strip()
+        logical = ""
+        if stripped and not stripped.startswith("-") and "--hash=" not in stripped:
+            missing.append(stripped.split()[0])
+    return missing
+
+
+def find_uv() -> str | None:
+    """uv next to the running interpreter (the project venv pins it), else on PATH."""
+    beside = Path(sys.executable).parent / "uv"
+    if beside.is_file() and os.access(beside, os.X_OK):
+        return str(beside)
+    return shutil.which("uv")
+
+
+def resolve_installer(choice: str) -> tuple[str, str | None]:
+    """('uv', path) or ('pip', None) for --installer auto|uv|pip."""
+    uv = find_uv() if choice in ("auto", "uv") else None
+    if choice == "uv" and uv is None:
+        raise BuildError("--installer uv: uv not found (it is pinned in requirements-dev.txt: make venv)")
+    return ("uv", uv) if uv else ("pip", None)
+
+
+def install_command(
+    installer: tuple[str, str | None], req: Path, dest: Path, arch: str, python: str, extra: Sequence[str]
+) -> list[str]:
+    """The install of a hashed lock: binary wheels for the Lambda platform, no resolution, hashes checked.
+
+    Lambda python3.12/3.13 run on Amazon Linux 2023 (glibc 2.34): manylinux_2_28 (and older) wheels.
+    --no-deps: the lock is complete; nothing outside it is installed.
+    """
+    kind, uv = installer
     pip_arch = PIP_ARCH[arch]
-    # Lambda python3.12/3.13 run on Amazon Linux 2023 (glibc 2.34), so both manylinux2014 (glibc 2.17)
-    # and manylinux_2_28 wheels are compatible. Both tags are passed: Pillow 12.2.0 still ships
-    # manylinux2014 cp312 wheels, newer Pillow releases only manylinux_2_28 ones.
-    cmd = [
-        sys.executable,
-        "-m",
-        "pip",
-        "install",
-        "--disable-pip-version-check",
-        "--no-compile",
-        "--quiet",
-        "--no-input",
-        "--platform",
-        f"manylinux2014_{pip_arch}",
-        "--platform",
-        f"manylinux_2_28_{pip_arch}",
-        "--implementation",
-        "cp",
-        "--python-version",
-        python,
-        "--only-binary=:all:",
-        "--target",
-        str(dest),
-        "-r",
-        str(target.requirements),
-        *extra_args,
-    ]
+    if kind == "uv":
+        assert uv is not None
+        return [
+            uv, "pip", "install", "--quiet", "--no-progress", "--no-config",
+            "--python", sys.executable, "--python-platform", f"{pip_arch}-manylinux_2_28",
+            "--python-version", python, "--only-binary", ":all:", "--require-hashes", "--no-deps",
+            "--target", str(dest), "-r", str(req), *extra,
+        ]  # fmt: skip
+    return [
+        sys.executable, "-m", "pip", "install", "--disable-pip-version-check", "--no-compile", "--quiet",
+        "--no-input", "--platform", f"manylinux_2_28_{pip_arch}", "--implementation", "cp",
+        "--python-version", python, "--only-binary=:all:", "--require-hashes", "--no-deps",
+        "--target", str(dest), "-r", str(req), *extra,
+    ]  # fmt: skip
+
+
+def install_requirements(target: Target, dest: Path, opts: Options) -> None:
+    assert target.requirements is not None
+    rel = target.requirements.relative_to(target.src.parent.parent).as_posix()
+    missing = unhashed_requirements(target.requirements)
+    if missing:
+        raise BuildError(
+            f"{target.label}: {rel} is not a hashed lock ({', '.join(missing[:3])} without --hash); "
+            "run 'make lock'"
+        )
+    cmd = install_command(
+        opts.installer, target.requirements, dest, opts.arch, opts.python, opts.pip_extra_args
+    )
     env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
     proc = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False)
     if proc.returncode != 0:
-        lines = [ln.strip() for ln in (proc.stderr or proc.stdout).splitlines() if ln.strip()]
-        errors = [ln for ln in lines if ln.startswith("ERROR")] or lines[-3:]
-        tail = " | ".join(errors[-3:]) or f"exit status {proc.returncode}"
-        rel = target.requirements.relative_to(target.src.parent.parent).as_posix()
-        raise BuildError(f"{target.label}: pip could not install {rel}: {tail}")
+        raise BuildError(f"{target.label}: {opts.installer[0]} could not install {rel}: {_error_tail(proc)}")
+
+
+def _error_tail(proc: subprocess.CompletedProcess[str]) -> str:
+    """The installer's error on one line: pip's ERROR lines, or uv's error/× line and what follows it."""
+    lines = [ln.strip(" \t│╰─▶") for ln in (proc.stderr or proc.stdout).splitlines() if ln.strip()]
+    lines = [ln for ln in lines if ln]
+    first = next((i for i, ln in enumerate(lines) if ln.startswith(("ERROR", "error", "×"))), None)
+    picked = lines[-3:] if first is None else lines[first : first + 3]
+    if any(ln.startswith("ERROR") for ln in lines):
+        picked = [ln for ln in lines if ln.startswith("ERROR")][-3:]
+    text = " | ".join(picked) or f"exit status {proc.returncode}"
+    return text if len(text) <= 400 else text[:397] + "..."
 
 
 def _remove_distribution(site: Path, dist_info: Path) -> None:
@@ -371,7 +423,7 @@ def normalise_installed_tree(site: Path, requirements: Path) -> list[str]:
             continue
         if cname not in pinned:
             unpinned.append(f"{cname}=={version}")
-        for volatile in ("REQUESTED", "direct_url.json"):
+        for volatile in VOLATILE_DIST_FILES:
             (dist_info / volatile).unlink(missing_ok=True)
     for record in sorted(site.glob("*.dist-info/RECORD")):
         _rewrite_record(site, record)
@@ -379,18 +431,94 @@ def normalise_installed_tree(site: Path, requirements: Path) -> list[str]:
 
 
 def _rewrite_record(site: Path, record: Path) -> None:
-    """Keep only RECORD rows naming files that are still in the tree (plus RECORD itself)."""
+    """Rewrite RECORD from the tree: the files it named that are still there, sorted, with their own
+    sha256 and size (plus RECORD itself). Whatever installer wrote it (pip, uv), the bytes are the same."""
     site_resolved = site.resolve()
-    kept: list[str] = []
-    raw = record.read_bytes().decode()
-    for line in raw.splitlines(keepends=True):
-        rows = list(csv.reader([line]))
-        if not rows or not rows[0]:
+    rows: dict[str, str] = {}
+    with record.open(newline="") as f:
+        for row in csv.reader(f):
+            if not row or not row[0]:
+                continue
+            p = (record.parent.parent / row[0]).resolve()
+            if p == record.resolve() or not (p.is_relative_to(site_resolved) and p.is_file()):
+                continue
+            rel = p.relative_to(site_resolved).as_posix()
+            digest = base64.urlsafe_b64encode(hashlib.sha256(p.read_bytes()).digest()).rstrip(b"=").decode()
+            rows[rel] = f"{rel},sha256={digest},{p.stat().st_size}"
+    rows[record.relative_to(site).as_posix()] = f"{record.relative_to(site).as_posix()},,"
+    record.write_bytes("".join(f"{rows[k]}\n" for k in sorted(rows)).encode())
+
+
+# --------------------------------------------------------------------------------------------
+# bytecode
+
+# Where Lambda puts a zip's root: co_filename in the .pyc names the file as it is at run time.
+RUNTIME_ROOT = {"functions": "/var/task", "layers": "/opt"}
+
+# Runs in the target interpreter: PEP 552 unchecked-hash .pyc (no mtime inside, not revalidated
+# against the source at import, so /var/task and /opt being read-only costs nothing). One fresh
+# process per target, files in sorted order: marshal's output then depends only on the inputs.
+_COMPILER = """
+import json, py_compile, sys
+failed = 0
+for src, cfile, dfile in json.load(sys.stdin):
+    try:
+        py_compile.compile(src, cfile=cfile, dfile=dfile, doraise=True,
+                           invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH)
+    except (py_compile.PyCompileError, SyntaxError, ValueError, UnicodeDecodeError):
+        failed += 1
+print(failed)
+"""
+
+_INTERPRETERS: dict[str, str] = {}
+
+
+def target_interpreter(python: str) -> str:
+    """A CPython of the target minor version (the running one, else scripts/find_python.sh)."""
+    if python == f"{sys.version_info[0]}.{sys.version_info[1]}":
+        return sys.executable
+    if python not in _INTERPRETERS:
+        proc = subprocess.run(
+            ["bash", str(ROOT / "scripts" / "find_python.sh"), python],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if proc.returncode != 0 or not proc.stdout.strip():
+            raise BuildError(
+                f"no Python {python} interpreter to compile bytecode with ({proc.stderr.strip()}); "
+                "install it or pass --no-bytecode"
+            )
+        _INTERPRETERS[python] = proc.stdout.strip()
+    return _INTERPRETERS[python]
+
+
+def compile_bytecode(target: Target, entries: dict[str, Path], tmp: Path, python: str) -> dict[str, Path]:
+    """{arcname of __pycache__/<mod>.cpython-3XY.pyc: file} for every .py entry that compiles."""
+    tag = "cpython-" + python.replace(".", "")
+    jobs: list[tuple[str, str, str]] = []
+    pycs: dict[str, Path] = {}
+    for arcname in sorted(entries):
+        if not arcname.endswith(".py"):
             continue
-        p = (record.parent.parent / rows[0][0]).resolve()
-        if p == record.resolve() or (p.is_relative_to(site_resolved) and p.is_file()):
-            kept.append(line)
-    record.write_bytes("".join(kept).encode())
+        folder, _, filename = arcname.rpartition("/")
+        pyc_arc = f"{folder + '/' if folder else ''}__pycache__/{filename[:-3]}.{tag}.pyc"
+        cfile = tmp / pyc_arc
+        jobs.append((str(entries[arcname]), str(cfile), f"{RUNTIME_ROOT[target.kind]}/{arcname}"))
+        pycs[pyc_arc] = cfile
+    if not jobs:
+        return {}
+    proc = subprocess.run(
+        [target_interpreter(python), "-I", "-c", _COMPILER],
+        input=json.dumps(jobs),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if proc.returncode != 0:
+        raise BuildError(f"{target.label}: compiling bytecode failed: {proc.stderr.strip()[-300:]}")
+    # a file that does not compile for this Python (e.g. a py2 template) ships as source only
+    return {arc: path for arc, path in pycs.items() if path.is_file()}
 
 
 # --------------------------------------------------------------------------------------------
@@ -407,6 +535,8 @@ class Options:
     quiet: bool
     layer_cache: Path | None
     pip_extra_args: list[str]
+    installer: tuple[str, str | None] = ("pip", None)
+    bytecode: bool = True
 
 
 def _source_entries(target: Target) -> dict[str, Path]:
@@ -430,7 +560,7 @@ def _build_zip(target: Target, opts: Options, zip_path: Path) -> int:
         if target.requirements is not None:
             prefix = "python/" if target.kind == "layers" else ""
             site = Path(tmp) / "site"
-            pip_install(target, site, opts.arch, opts.python, opts.pip_extra_args)
+            install_requirements(target, site, opts)
             unpinned = normalise_installed_tree(site, target.requirements)
             if unpinned:
                 warn(
@@ -441,6 +571,8 @@ def _build_zip(target: Target, opts: Options, zip_path: Path) -> int:
         entries.update(_source_entries(target))  # project sources win over installed files
         if not entries:
             raise BuildError(f"{target.label}: nothing to package")
+        if opts.bytecode:
+            entries.update(compile_bytecode(target, entries, Path(tmp) / "pyc", opts.python))
         return write_zip(zip_path, entries)
 
 
@@ -470,7 +602,7 @@ def _cache_usable(path: Path) -> bool:
 
 def build_target(target: Target, opts: Options, old: dict[str, Any] | None) -> Result:
     start = time.monotonic()
-    inputs = inputs_sha256(target, opts.arch, opts.python)
+    inputs = inputs_sha256(target, opts.arch, opts.python, opts.bytecode)
     zip_path = opts.out / target.kind / f"{target.name}.zip"
     rel = zip_path.relative_to(opts.out).as_posix()
     if (
@@ -606,6 +738,17 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         default=os.environ.get("BUILD_PIP_EXTRA_ARGS", ""),
         help="extra arguments for pip install, e.g. '--no-index --find-links DIR' (env BUILD_PIP_EXTRA_ARGS)",
     )
+    p.add_argument(
+        "--installer",
+        choices=("auto", "uv", "pip"),
+        default=os.environ.get("BUILD_INSTALLER", "auto"),
+        help="what installs locks: uv when found (auto), or pip; same bytes either way (env BUILD_INSTALLER)",
+    )
+    p.add_argument(
+        "--no-bytecode",
+        action="store_true",
+        help="ship sources only (no precompiled .pyc for the target Python)",
+    )
     return p.parse_args(argv)
 
 
@@ -707,6 +850,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         quiet=args.quiet,
         layer_cache=cache,
         pip_extra_args=shlex.split(args.pip_extra_args),
+        installer=resolve_installer(args.installer),
+        bytecode=not args.no_bytecode,
     )
     only = {n.strip() for n in args.only.split(",") if n.strip()}
     start = time.monotonic()
