@@ -209,6 +209,25 @@ def inputs_sha256(target: Target, arch: str, python: str, bytecode: bool = True)
     return h.hexdigest()
 
 
+DIGEST_CACHE = ".zip-digests.json"  # local to one output dir, not part of the manifest
+
+
+def _stat_key(path: Path) -> list[int]:
+    st = path.stat()
+    return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
+
+
+def zip_sha256(path: Path, digests: dict[str, list[Any]]) -> str:
+    """file_sha256 of an output zip, trusted from digests while its stat is unchanged."""
+    key, stat_now = str(path), _stat_key(path)
+    cached = digests.get(key)
+    if cached and cached[:-1] == stat_now:
+        return str(cached[-1])
+    digest = file_sha256(path)
+    digests[key] = [*stat_now, digest]
+    return digest
+
+
 def file_sha256(path: Path) -> str:
     h = hashlib.sha256()
     with path.open("rb") as f:
@@ -537,6 +556,8 @@ class Options:
     pip_extra_args: list[str]
     installer: tuple[str, str | None] = ("pip", None)
     bytecode: bool = True
+    # sha256 of output zips by (size, mtime, ctime, inode): a no-op build stats its zips, never reads them
+    digests: dict[str, list[Any]] = field(default_factory=dict)
 
 
 def _source_entries(target: Target) -> dict[str, Path]:
@@ -612,7 +633,7 @@ def build_target(target: Target, opts: Options, old: dict[str, Any] | None) -> R
         and old.get("path") == rel
         and zip_path.is_file()
         and zip_path.stat().st_size == old.get("zipped_size")
-        and file_sha256(zip_path) == old.get("sha256")
+        and zip_sha256(zip_path, opts.digests) == old.get("sha256")
     ):
         return Result(target, "unchanged", time.monotonic() - start, dict(old))
 
@@ -809,6 +830,7 @@ def run(opts: Options, only: set[str]) -> list[Result]:
             for t in targets
             if isinstance(prev.get(t.name), dict) and (opts.out / str(prev[t.name].get("path"))).is_file()
         }
+    opts.digests.update(_load_digests(opts.out))
     results: list[Result] = []
     try:
         # Layers first (function size checks need them). Layer builds are mostly pip waiting on the
@@ -832,7 +854,30 @@ def run(opts: Options, only: set[str]) -> list[Result]:
     finally:
         write_manifest(manifest_path, manifest)
         remove_stale_zips(opts.out, manifest)
+        _save_digests(opts.out, manifest, opts.digests)
     return results
+
+
+def _load_digests(out: Path) -> dict[str, list[Any]]:
+    data = load_manifest(out / DIGEST_CACHE)
+    return {k: v for k, v in data.items() if isinstance(v, list) and len(v) == 5}
+
+
+def _save_digests(out: Path, manifest: dict[str, Any], digests: dict[str, list[Any]]) -> None:
+    """Record the digest of every zip the manifest names (fresh builds included), for the next no-op."""
+    keep: dict[str, list[Any]] = {}
+    for kind in ("functions", "layers"):
+        for entry in manifest.get(kind, {}).values():
+            path = out / str(entry.get("path"))
+            with contextlib.suppress(OSError):
+                stat_now = _stat_key(path)
+                cached = digests.get(str(path))
+                if cached and cached[:-1] == stat_now:
+                    keep[str(path)] = cached
+                elif entry.get("sha256"):
+                    keep[str(path)] = [*stat_now, entry["sha256"]]
+    with contextlib.suppress(OSError):
+        write_manifest(out / DIGEST_CACHE, keep)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -312,6 +312,19 @@ def test_mode_change_rebuilds(run_build: Builder, project: Path) -> None:
     assert statuses(out)["alpha"] == "unchanged"
 
 
+def test_noop_stats_zips_instead_of_reading_them(
+    run_build: Builder, project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert run_build()[0] == 0
+
+    def no_read(_path: Path) -> str:
+        raise AssertionError("an unchanged zip must not be re-hashed")
+
+    monkeypatch.setattr(build, "file_sha256", no_read)
+    rc, out, _ = run_build()
+    assert rc == 0 and set(statuses(out).values()) == {"unchanged"}
+
+
 def test_tampered_zip_is_rebuilt(run_build: Builder, project: Path) -> None:
     assert run_build()[0] == 0
     zip_path = project / "build" / "functions" / "beta.zip"
