@@ -35,6 +35,8 @@ import base64
 import concurrent.futures
 import contextlib
 import csv
+import datetime as dt
+import email.parser
 import hashlib
 import json
 import os
@@ -47,6 +49,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
 import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -56,7 +59,7 @@ from typing import Any
 # Bump when anything that shapes the zips changes (layout, normalisation, layer logic): it is part
 # of every inputs_sha256 and of the layer cache key, so old manifests entries and cached layers
 # are rebuilt instead of being trusted.
-BUILDER_VERSION = "3"
+BUILDER_VERSION = "4"
 MANIFEST_VERSION = 1
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -541,6 +544,97 @@ def compile_bytecode(target: Target, entries: dict[str, Path], tmp: Path, python
 
 
 # --------------------------------------------------------------------------------------------
+# what a zip holds: per-file hashes (the manifest) and a CycloneDX SBOM (build/sbom/)
+
+
+@dataclass(frozen=True)
+class Distribution:
+    name: str
+    version: str
+    license: str | None
+
+
+def zip_contents(zip_path: Path) -> tuple[dict[str, str], list[Distribution]]:
+    """({arcname: sha256} of every entry, the Python distributions installed in it)."""
+    files: dict[str, str] = {}
+    dists: list[Distribution] = []
+    with zipfile.ZipFile(zip_path) as zf:
+        for info in zf.infolist():
+            data = zf.read(info)
+            files[info.filename] = hashlib.sha256(data).hexdigest()
+            if re.fullmatch(r"(python/)?[^/]+\.dist-info/METADATA", info.filename):
+                meta = email.parser.BytesHeaderParser().parsebytes(data)
+                dists.append(Distribution(meta["Name"], meta["Version"], meta.get("License-Expression")))
+    return files, sorted(dists, key=lambda d: canonical_name(d.name))
+
+
+def sbom_json(target: Target, zip_sha256: str, dists: list[Distribution], layers: Sequence[str]) -> str:
+    """A CycloneDX 1.6 SBOM of one zip: its Python distributions, and for a function the layers it runs
+    with (by name: each layer's own SBOM describes it, so a layer change leaves this one as it is).
+
+    Deterministic: the serial number derives from the zip's hash, the timestamp is the zips' fixed date.
+    """
+    from cyclonedx.model import HashAlgorithm, HashType
+    from cyclonedx.model.bom import Bom
+    from cyclonedx.model.component import Component, ComponentType
+    from cyclonedx.model.license import LicenseExpression
+    from cyclonedx.output.json import JsonV1Dot6
+    from packageurl import PackageURL
+
+    bom = Bom(serial_number=uuid.uuid5(uuid.NAMESPACE_URL, f"sha256:{zip_sha256}"))
+    bom.metadata.timestamp = dt.datetime(*ZIP_DATE_TIME, tzinfo=dt.UTC)
+    root = Component(
+        name=target.name,
+        type=ComponentType.APPLICATION if target.kind == "functions" else ComponentType.LIBRARY,
+        version=zip_sha256[:12],
+        bom_ref=f"{target.kind}/{target.name}",
+        hashes=[HashType(alg=HashAlgorithm.SHA_256, content=zip_sha256)],
+    )
+    bom.metadata.component = root
+    parts = [
+        Component(
+            name=canonical_name(d.name),
+            version=d.version,
+            type=ComponentType.LIBRARY,
+            purl=PackageURL("pypi", name=canonical_name(d.name), version=d.version),
+            bom_ref=f"pkg:pypi/{canonical_name(d.name)}@{d.version}",
+            licenses=[LicenseExpression(d.license)] if d.license else [],
+        )
+        for d in dists
+    ] + [
+        Component(name=name, type=ComponentType.LIBRARY, bom_ref=f"layers/{name}", description="Lambda layer")
+        for name in layers
+    ]
+    for part in parts:
+        bom.components.add(part)
+    bom.register_dependency(root, parts)
+    return str(JsonV1Dot6(bom).output_as_string(indent=2)) + "\n"
+
+
+def describe_zip(target: Target, opts: Options, zip_path: Path, entry: dict[str, Any]) -> None:
+    """Record the zip's per-file hashes in its manifest entry and write its SBOM."""
+    files, dists = zip_contents(zip_path)
+    entry["files"] = files
+    write_sbom(target, opts, entry, sbom_json(target, entry["sha256"], dists, target.layers))
+
+
+def _sbom_intact(out: Path, entry: dict[str, Any]) -> bool:
+    path = out / str(entry.get("sbom"))
+    return path.is_file() and hashlib.sha256(path.read_bytes()).hexdigest() == entry.get("sbom_sha256")
+
+
+def write_sbom(target: Target, opts: Options, entry: dict[str, Any], text: str) -> None:
+    rel = f"sbom/{target.kind}/{target.name}.cdx.json"
+    path = opts.out / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(text)
+    os.replace(tmp, path)
+    entry["sbom"] = rel
+    entry["sbom_sha256"] = hashlib.sha256(text.encode()).hexdigest()
+
+
+# --------------------------------------------------------------------------------------------
 # building one target
 
 
@@ -635,7 +729,10 @@ def build_target(target: Target, opts: Options, old: dict[str, Any] | None) -> R
         and zip_path.stat().st_size == old.get("zipped_size")
         and zip_sha256(zip_path, opts.digests) == old.get("sha256")
     ):
-        return Result(target, "unchanged", time.monotonic() - start, dict(old))
+        entry = dict(old)
+        if "files" not in entry or not _sbom_intact(opts.out, entry):
+            describe_zip(target, opts, zip_path, entry)
+        return Result(target, "unchanged", time.monotonic() - start, entry)
 
     # Build next to the destination and move into place only once the limits pass, so a failed
     # build leaves the previous zip (and its manifest entry) intact.
@@ -655,6 +752,7 @@ def build_target(target: Target, opts: Options, old: dict[str, Any] | None) -> R
         os.replace(tmp, zip_path)
     finally:
         tmp.unlink(missing_ok=True)
+    describe_zip(target, opts, zip_path, entry)
     if cache is not None:
         with contextlib.suppress(OSError):  # the cache is an optimisation: never fail the build on it
             if status == "built":
@@ -729,6 +827,10 @@ def remove_stale_zips(out: Path, manifest: dict) -> None:
         for z in folder.glob("*.zip"):
             if z.relative_to(out).as_posix() not in keep:
                 z.unlink()
+        sboms = {e.get("sbom") for e in manifest[kind].values()}
+        for sbom in (out / "sbom" / kind).glob("*.cdx.json"):
+            if sbom.relative_to(out).as_posix() not in sboms:
+                sbom.unlink()
         for t in folder.glob(".*.tmp"):
             with contextlib.suppress(OSError):
                 t.unlink()

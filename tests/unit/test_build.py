@@ -224,6 +224,10 @@ def test_two_builds_are_byte_identical(run_build: Builder, project: Path) -> Non
         "layers/tiny.zip",
     ]
     assert first == second
+    sboms = sorted((project / "out1" / "sbom").rglob("*.cdx.json"))
+    assert len(sboms) == 4
+    for sbom in sboms:
+        assert sbom.read_bytes() == (project / "out2" / sbom.relative_to(project / "out1")).read_bytes()
     assert (project / "out1" / "manifest.json").read_bytes() == (
         project / "out2" / "manifest.json"
     ).read_bytes()
@@ -248,7 +252,12 @@ def test_manifest_format(run_build: Builder, project: Path) -> None:
                 "zipped_size",
                 "unzipped_size",
                 "inputs_sha256",
+                "files",
+                "sbom",
+                "sbom_sha256",
             }
+            assert entry["sbom"] == f"sbom/{kind}/{name}.cdx.json"
+            assert entry["sbom_sha256"] == hashlib.sha256((out / entry["sbom"]).read_bytes()).hexdigest()
             assert entry["path"] == f"{kind}/{name}.zip"
             blob = (out / entry["path"]).read_bytes()
             assert entry["sha256"] == hashlib.sha256(blob).hexdigest()
@@ -256,6 +265,9 @@ def test_manifest_format(run_build: Builder, project: Path) -> None:
             assert entry["zipped_size"] == len(blob)
             with zipfile.ZipFile(out / entry["path"]) as zf:
                 assert entry["unzipped_size"] == sum(i.file_size for i in zf.infolist())
+                assert entry["files"] == {
+                    i.filename: hashlib.sha256(zf.read(i)).hexdigest() for i in zf.infolist()
+                }
     text = (out / "manifest.json").read_text()
     assert text == json.dumps(data, indent=2, sort_keys=True) + "\n"
 
@@ -424,6 +436,34 @@ def test_pip_layer_has_python_root_and_is_normalised(
     assert not [n for n in names if n.startswith("python/botocore")]  # provided by the Lambda runtime
     assert "REQUESTED" not in record and "bin/tinycli" not in record
     assert "tinypkg/__init__.py" in record
+
+
+def test_sbom_lists_installed_distributions_and_function_layers(
+    run_build: Builder, project: Path, pip_layer: Path
+) -> None:
+    assert run_build()[0] == 0
+    out = project / "build"
+    data = manifest(out)
+    layer = json.loads((out / "sbom" / "layers" / "tiny.cdx.json").read_text())
+    assert (layer["bomFormat"], layer["specVersion"]) == ("CycloneDX", "1.6")
+    assert layer["metadata"]["component"]["name"] == "tiny"
+    assert layer["metadata"]["component"]["hashes"] == [
+        {"alg": "SHA-256", "content": data["layers"]["tiny"]["sha256"]}
+    ]
+    assert [(c["name"], c["version"], c["purl"]) for c in layer["components"]] == [
+        ("tinypkg", "1.0", "pkg:pypi/tinypkg@1.0")
+    ]
+    beta = json.loads((out / "sbom" / "functions" / "beta.cdx.json").read_text())
+    assert beta["metadata"]["component"]["type"] == "application"
+    assert [c["bom-ref"] for c in beta["components"]] == ["layers/powertools"]
+    assert beta["dependencies"][0] == {"ref": "functions/beta", "dependsOn": ["layers/powertools"]}
+    # a removed SBOM is written again by the next (no-op) build, with the same bytes
+    sbom = out / "sbom" / "layers" / "tiny.cdx.json"
+    before = sbom.read_bytes()
+    sbom.unlink()
+    rc, stdout, _ = run_build()
+    assert rc == 0 and statuses(stdout)["tiny"] == "unchanged"
+    assert sbom.read_bytes() == before
 
 
 def test_source_layer_has_python_root(run_build: Builder, project: Path) -> None:
