@@ -993,7 +993,9 @@ class Renderer:
                 notes.append(f.strong("builder change: zip bytes differ, no file changed"))
             for word, paths in (("added", d.added), ("removed", d.removed), ("modified", d.modified)):
                 if paths:
-                    shown = paths[:10]
+                    # a layer's dist-info files say no more than its "distributions" line
+                    named = [p for p in paths if ".dist-info/" not in p] if d.kind == "layers" else paths
+                    shown = named[: 5 if d.kind == "layers" else 10]
                     more = f" and {len(paths) - len(shown)} more" if len(paths) > len(shown) else ""
                     notes.append(f"{word} ({len(paths)}): " + ", ".join(f.code(p) for p in shown) + more)
             if d.dists:
