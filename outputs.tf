@@ -133,8 +133,8 @@ output "layer_version_arns" {
 }
 
 output "report_schedule_rule_name" {
-  description = "Name of the EventBridge rule that runs daily_report."
-  value       = module.daily_report_sources.eventbridge_rule_names["schedule"]
+  description = "Name of the EventBridge rule that runs daily_report (null with report_schedule_kind = \"scheduler\"; see report_schedule)."
+  value       = lookup(module.daily_report_sources.eventbridge_rule_names, "schedule", null)
 }
 
 output "high_value_rule_arn" {
@@ -150,4 +150,13 @@ output "vpc_id" {
 output "kms_key_policy_json" {
   description = "Key policy for a customer managed key passed as kms_key_arn: complete for everything this stack encrypts with it (CloudWatch Logs in this region, S3/SNS/EventBridge/CloudWatch delivering to encrypted queues and topics, DynamoDB). Create the key with it before setting kms_key_arn (e.g. a first apply without kms_key_arn prints it)."
   value       = jsonencode(local.kms_key_policy)
+}
+
+output "report_schedule" {
+  description = "What fires daily_report: kind (scheduler | rule), name and time zone."
+  value = {
+    kind     = var.report_schedule_kind
+    name     = var.report_schedule_kind == "scheduler" ? lookup(module.daily_report_sources.schedule_names, "daily", null) : lookup(module.daily_report_sources.eventbridge_rule_names, "schedule", null)
+    timezone = var.report_schedule_kind == "scheduler" ? var.report_schedule_timezone : "UTC"
+  }
 }

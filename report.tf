@@ -1,4 +1,5 @@
-# Scheduled report in a VPC (DESIGN section 4): cron(0 6 * * ? *) -> daily_report, which queries
+# Scheduled report in a VPC (DESIGN section 4): EventBridge Scheduler cron(0 6 * * ? *) in Etc/UTC (zone
+# configurable; var.report_schedule_kind = "rule" keeps an EventBridge rule) -> daily_report, which queries
 # yesterday's orders through the byOrderDate index and writes JSON + CSV to the reports bucket.
 # With enable_vpc (default) it runs inside modules/vpc_lambda: VPC, two private subnets in two AZs,
 # egress-only security group, S3 and DynamoDB gateway endpoints (no NAT). Without it, a plain function.
@@ -95,12 +96,27 @@ module "daily_report_sources" {
   function_name = local.daily_report.function_name
   function_arn  = local.daily_report.function_arn
 
-  eventbridge_rules = {
+  # EventBridge Scheduler (default): the expression runs in var.report_schedule_timezone, and the function
+  # gets {"source": "aws.scheduler", "time": <scheduled time>}. It reports the UTC day before that time.
+  schedules = var.report_schedule_kind == "scheduler" ? {
+    daily = {
+      name                = "${local.prefix}-daily-report"
+      description         = "Daily orders report of the previous UTC day"
+      schedule_expression = var.report_schedule_expression
+      timezone            = var.report_schedule_timezone
+      retry_policy = {
+        maximum_retry_attempts       = 3
+        maximum_event_age_in_seconds = 3600
+      }
+    }
+  } : {}
+
+  # Rule-based alternative (UTC only): the function gets the scheduled event and reports the day before its `time`.
+  eventbridge_rules = var.report_schedule_kind == "rule" ? {
     schedule = {
-      name        = "${local.prefix}-daily-report"
-      description = "Daily orders report of the previous UTC day"
-      # No input: the function gets the scheduled event and reports the day before its `time`.
+      name                = "${local.prefix}-daily-report"
+      description         = "Daily orders report of the previous UTC day"
       schedule_expression = var.report_schedule_expression
     }
-  }
+  } : {}
 }

@@ -385,13 +385,35 @@ variable "manage_api_gateway_account" {
 # Daily report
 #------------------------------------------------------------------------------
 variable "report_schedule_expression" {
-  description = "EventBridge schedule of daily_report."
+  description = "Schedule of daily_report: cron(...) or rate(...), evaluated in report_schedule_timezone (Scheduler) or UTC (rule)."
   type        = string
   default     = "cron(0 6 * * ? *)"
 
   validation {
     condition     = can(regex("^(cron|rate)\\(.+\\)$", var.report_schedule_expression))
     error_message = "report_schedule_expression must be cron(...) or rate(...)."
+  }
+}
+
+variable "report_schedule_kind" {
+  description = "What fires daily_report: \"scheduler\" (default, EventBridge Scheduler: time zone, retries) or \"rule\" (an EventBridge schedule rule, UTC only)."
+  type        = string
+  default     = "scheduler"
+
+  validation {
+    condition     = contains(["scheduler", "rule"], var.report_schedule_kind)
+    error_message = "report_schedule_kind must be \"scheduler\" or \"rule\"."
+  }
+}
+
+variable "report_schedule_timezone" {
+  description = "IANA time zone of report_schedule_expression with report_schedule_kind = \"scheduler\" (e.g. Europe/Berlin: cron(0 6 * * ? *) is then 06:00 Berlin time, daylight saving included). Rules run in UTC only."
+  type        = string
+  default     = "Etc/UTC"
+
+  validation {
+    condition     = var.report_schedule_timezone == "Etc/UTC" || var.report_schedule_kind == "scheduler"
+    error_message = "report_schedule_timezone needs report_schedule_kind = \"scheduler\": EventBridge rules run in UTC only."
   }
 }
 

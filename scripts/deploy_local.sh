@@ -101,6 +101,7 @@ provider "aws" {
     lambda                 = "$endpoint"
     logs                   = "$endpoint"
     s3                     = "$endpoint"
+    scheduler              = "$endpoint"
     sfn                    = "$endpoint"
     sns                    = "$endpoint"
     sqs                    = "$endpoint"

@@ -60,3 +60,18 @@ output "queue_policy_statements" {
   description = "IAM statements, grouped by SQS queue ARN, that queue owners must add to their queue policy: S3 -> SQS notifications (s3.amazonaws.com), EventBridge target DLQs (events.amazonaws.com, aws:SourceArn = rule ARN) and SNS subscription DLQs (sns.amazonaws.com). Look up with lookup(output, queue_arn, [])."
   value       = local.queue_policy_statements
 }
+
+output "schedule_arns" {
+  description = "ARNs of the EventBridge Scheduler schedules, by caller key."
+  value       = { for k, v in aws_scheduler_schedule.this : k => v.arn }
+}
+
+output "schedule_names" {
+  description = "Names of the EventBridge Scheduler schedules, by caller key."
+  value       = { for k, v in aws_scheduler_schedule.this : k => v.name }
+}
+
+output "scheduler_role_arn" {
+  description = "ARN of the Scheduler execution role (null without schedules). A DLQ encrypted with a customer key must let this role use the key."
+  value       = try(aws_iam_role.scheduler[0].arn, null)
+}
