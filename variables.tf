@@ -517,3 +517,23 @@ variable "alarm_email_endpoints" {
   type        = list(string)
   default     = []
 }
+
+#------------------------------------------------------------------------------
+# Orders bus
+#------------------------------------------------------------------------------
+variable "orders_archive_retention_days" {
+  description = "Days the orders bus archive keeps events for replay (0 = forever, null = no archive)."
+  type        = number
+  default     = 30
+
+  validation {
+    condition     = var.orders_archive_retention_days == null || try(var.orders_archive_retention_days >= 0 && floor(var.orders_archive_retention_days) == var.orders_archive_retention_days, false)
+    error_message = "orders_archive_retention_days must be null or a whole number of days >= 0."
+  }
+}
+
+variable "orders_bus_dead_letter_queue" {
+  description = "Give the orders bus a dead-letter queue (orders-bus-dlq, with a depth alarm) for events it cannot deliver."
+  type        = bool
+  default     = true
+}

@@ -124,6 +124,9 @@ state_machine_tracing_enabled = false
 # With published versions every plan against LocalStack shows a new orders_api version (the provider sees
 # a configuration change in what LocalStack returns); the live alias follows $LATEST instead.
 orders_api_publish_versions = false
+# LocalStack drops an event bus's DeadLetterConfig (CreateEventBus ignores it): a second plan would show
+# a change. The bus, its archive and its rules still run.
+orders_bus_dead_letter_queue = false
 HCL
 
   # init is cheap and picks up module changes; providers come from the machine's mirror.
