@@ -333,7 +333,7 @@ run "wiring" {
   assert {
     condition = join("\n", sort(flatten([for st in jsondecode(module.order_stream_sources.role_policy_json).Statement : [for a in st.Action : [for r in st.Resource : "${a} ${r}"]]]))) == join("\n", sort(concat(
       [for a in ["DescribeStream", "GetRecords", "GetShardIterator"] : "dynamodb:${a} arn:aws:dynamodb:us-east-1:123456789012:table/imgpipe-dev-orders/stream/2026-01-01T00:00:00.000"],
-      ["dynamodb:ListStreams arn:aws:dynamodb:us-east-1:123456789012:table/imgpipe-dev-orders/stream/*"],
+      ["dynamodb:ListStreams *"], # ListStreams has no resource type: it is only authorized on *
       ["sqs:SendMessage arn:aws:sqs:us-east-1:123456789012:imgpipe-dev-stream-dlq"],
     )))
     error_message = "order_stream's role must read exactly the orders stream and send failures to stream-dlq."
