@@ -37,19 +37,35 @@ COPY_IGNORE = shutil.ignore_patterns(
 OBSERVABILITY_LINE = re.compile(r"^\s*(@?(logger|metrics|tracer)\b|.*\b(logger|metrics|tracer)\.\w+\()")
 
 
-def annotation_spans(source: str) -> list[tuple[tuple[int, int], tuple[int, int]]]:
-    """(start, end) positions of every annotation: with `from __future__ import annotations` they are
-    never evaluated, so a mutant inside one is equivalent (it cannot change behaviour)."""
-    spans = []
+Span = tuple[tuple[int, int], tuple[int, int]]
+OBSERVABILITY = {"logger", "metrics", "tracer"}
+
+
+def _span(node: ast.expr) -> Span:
+    return ((node.lineno, node.col_offset), (node.end_lineno or node.lineno, node.end_col_offset or 0))
+
+
+def excluded_spans(source: str) -> tuple[list[Span], list[Span]]:
+    """(observability, annotations) spans of a module.
+
+    Observability: every call of a Powertools ``logger``/``metrics``/``tracer`` method, with its arguments
+    (log messages, metric names and values). Annotations: with ``from __future__ import annotations`` they
+    are never evaluated, so a mutant inside one is equivalent (it cannot change behaviour).
+    """
+    observability, annotations = [], []
     for node in ast.walk(ast.parse(source)):
-        annotations = []
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and isinstance(node.func.value, ast.Name)
+            and node.func.value.id in OBSERVABILITY
+        ):
+            observability.append(_span(node))
         if isinstance(node, ast.arg | ast.AnnAssign) and node.annotation is not None:
-            annotations.append(node.annotation)
+            annotations.append(_span(node.annotation))
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.returns is not None:
-            annotations.append(node.returns)
-        for a in annotations:
-            spans.append(((a.lineno, a.col_offset), (a.end_lineno or a.lineno, a.end_col_offset or 0)))
-    return spans
+            annotations.append(_span(node.returns))
+    return observability, annotations
 
 
 PYTEST = "python -m pytest -x -q -p no:cacheprovider"
@@ -70,10 +86,13 @@ TARGETS: dict[str, tuple[str, str]] = {
         _unit(f"{UNIT}/test_validate_input.py", f"{UNIT}/test_validate_input_pinning.py"),
     ),
     "thumbnail": ("functions/thumbnail", _unit("tests/unit/functions/test_thumbnail.py")),
-    "notify": ("functions/notify", _unit("tests/unit/functions/test_notify.py")),
+    "notify": ("functions/notify", _unit(f"{UNIT}/test_notify.py", f"{UNIT}/test_notify_edges.py")),
     "orders_api": ("functions/orders_api", _unit("tests/unit/functions/test_orders_api.py")),
     "order_stream": ("functions/order_stream", _unit("tests/unit/functions/test_order_stream.py")),
-    "high_value_order": ("functions/high_value_order", _unit(f"{UNIT}/test_high_value_order.py")),
+    "high_value_order": (
+        "functions/high_value_order",
+        _unit(f"{UNIT}/test_high_value_order.py", f"{UNIT}/test_high_value_order_edges.py"),
+    ),
     "daily_report": ("functions/daily_report", _unit("tests/unit/functions/test_daily_report.py")),
     "shared": ("layers/shared/python/pipeline_shared", _unit("tests/unit/test_pipeline_shared.py")),
 }
@@ -148,7 +167,7 @@ def run_target(name: str, sample: int, timeout: float) -> Outcome:
             items = sorted(db.work_items, key=lambda i: i.job_id)
             out.total = len(items)
             lines: dict[Path, list[str]] = {}
-            spans: dict[Path, list[tuple[tuple[int, int], tuple[int, int]]]] = {}
+            spans: dict[Path, tuple[list[Span], list[Span]]] = {}
             excluded, equivalent, sampled_out = [], [], []
             candidates = 0
             for item in items:
@@ -156,11 +175,14 @@ def run_target(name: str, sample: int, timeout: float) -> Outcome:
                 path = copy / m.module_path if not Path(m.module_path).is_absolute() else Path(m.module_path)
                 if path not in lines:
                     source = path.read_text()
-                    lines[path], spans[path] = source.splitlines(), annotation_spans(source)
+                    lines[path], spans[path] = source.splitlines(), excluded_spans(source)
                 at: tuple[int, int] = (m.start_pos[0], m.start_pos[1])
-                if OBSERVABILITY_LINE.match(lines[path][m.start_pos[0] - 1]):
+                observability, annotations = spans[path]
+                if OBSERVABILITY_LINE.match(lines[path][m.start_pos[0] - 1]) or any(
+                    a <= at < b for a, b in observability
+                ):
                     excluded.append(item.job_id)
-                elif any(a <= at < b for a, b in spans[path]):
+                elif any(a <= at < b for a, b in annotations):
                     equivalent.append(item.job_id)
                 else:
                     if sample > 1 and candidates % sample:
