@@ -184,18 +184,18 @@ run "wiring" {
     error_message = "high-value-orders differs (OrderCreated with total strictly > 100 -> high_value_order, 4 retries, DLQ): ${jsonencode(module.high_value_order_sources.eventbridge_targets)}"
   }
   assert {
-    condition = jsonencode(module.daily_report_sources.eventbridge_targets) == jsonencode({
-      schedule = {
-        event_bus_name               = "default"
-        event_pattern                = null
+    condition = length(module.daily_report_sources.eventbridge_targets) == 0 && jsonencode(module.daily_report_sources.schedule_targets) == jsonencode({
+      daily = {
         schedule_expression          = "cron(0 6 * * ? *)"
+        timezone                     = "Etc/UTC"
+        flexible_window_minutes      = null
         target_arn                   = "arn:aws:lambda:us-east-1:123456789012:function:imgpipe-dev-daily-report"
-        maximum_retry_attempts       = 185
-        maximum_event_age_in_seconds = 86400
+        maximum_retry_attempts       = 3
+        maximum_event_age_in_seconds = 3600
         dead_letter_arn              = null
       }
     })
-    error_message = "The daily schedule differs: ${jsonencode(module.daily_report_sources.eventbridge_targets)}"
+    error_message = "The daily schedule (EventBridge Scheduler, Etc/UTC, no rule) differs: ${jsonencode(module.daily_report_sources.schedule_targets)}"
   }
   assert {
     condition     = local.function_environment.order_stream.EVENT_BUS_NAME == "imgpipe-dev-orders" && local.function_environment.order_stream.EVENT_SOURCE == "imgpipe.orders"
