@@ -84,7 +84,9 @@ resource "aws_scheduler_schedule" "this" {
   target {
     arn      = local.target_arn
     role_arn = aws_iam_role.scheduler[0].arn
-    input    = coalesce(each.value.input, jsonencode({ source = "aws.scheduler", time = "<aws.scheduler.scheduled-time>" }))
+    # A literal string, not jsonencode(): jsonencode escapes < and > (\u003c), and Scheduler substitutes
+    # the context attribute only where it appears verbatim.
+    input = coalesce(each.value.input, "{\"source\":\"aws.scheduler\",\"time\":\"<aws.scheduler.scheduled-time>\"}")
 
     retry_policy {
       maximum_retry_attempts       = each.value.retry_policy.maximum_retry_attempts

@@ -57,6 +57,10 @@ run "schedule_in_a_time_zone_with_window_retries_dlq_and_key" {
     error_message = "default input carries the scheduled time (the function reports relative to it)"
   }
   assert {
+    condition     = strcontains(aws_scheduler_schedule.this["daily"].target[0].input, "\"<aws.scheduler.scheduled-time>\"")
+    error_message = "the context attribute must appear verbatim (not JSON-escaped as \\u003c), or Scheduler does not substitute it"
+  }
+  assert {
     condition = jsondecode(aws_iam_role.scheduler[0].assume_role_policy).Statement[0].Principal.Service == "scheduler.amazonaws.com" && jsondecode(aws_iam_role.scheduler[0].assume_role_policy).Statement[0].Condition == {
       StringEquals = { "aws:SourceAccount" = "111122223333" }
     }
