@@ -10,7 +10,7 @@ PY := $(VENV)/bin/python
 TF := scripts/terraform.sh
 
 .PHONY: help venv build unit lint tftest checkov localstack-up localstack-down localstack-logs \
-        integration deploy-local destroy-local outputs-local demo test bench plan apply docs plan-fixtures clean
+        integration deploy-local destroy-local outputs-local demo test bench fuzz plan apply docs plan-fixtures clean
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -26,6 +26,9 @@ build: venv ## build every function and layer zip into build/ (ARCH=x86_64|arm64
 
 unit: venv ## unit tests (no network)
 	$(PY) -m pytest tests/unit -q
+
+fuzz: venv ## property-based tests of every handler with the long hypothesis profile (FUZZ_EXAMPLES=1500 per test)
+	HYPOTHESIS_PROFILE=fuzz $(PY) -m pytest tests/unit/functions/test_properties.py -q --hypothesis-show-statistics
 
 lint: venv ## ruff, mypy, terraform fmt/validate, checkov, workflow schema, module docs
 	$(VENV)/bin/ruff check .
