@@ -62,7 +62,7 @@ def test_load_200_uploads_nothing_lost(stack: Stack, errors_topic_queue: QueueCo
     good = {k for k, (_, bad) in plan.items() if not bad}
     bad_keys = set(plan) - good
     first_thumb = {
-        f"thumbnails/{k.removeprefix('uploads/').rsplit('.', 1)[0]}-{sizes[0]}.png": k for k in good
+        f"thumbnails/{k.removeprefix('uploads/')}-{sizes[0]}.png": k for k in good
     }
     thumb_seen: dict[str, float] = {}
     reported: set[str] = set()
