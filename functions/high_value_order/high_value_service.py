@@ -63,10 +63,12 @@ def parse_order_event(event: Any) -> HighValueOrder:
         raise InvalidOrderEventError("detail.orderId must be an order id ([A-Za-z0-9_-], 1-64 characters)")
     total = detail.get("total")
     try:
-        boundary.number(total, "detail.total", minimum=0, maximum=MAX_TOTAL)
+        exact = boundary.number(total, "detail.total", minimum=0, maximum=MAX_TOTAL)
     except boundary.InvalidInput as e:
         raise InvalidOrderEventError(f"detail.total must be a non-negative number: {e}") from e
-    return HighValueOrder(order_id=order_id.strip(), total=total)
+    return HighValueOrder(
+        order_id=order_id.strip(), total=total if isinstance(total, int | float) else float(exact)
+    )
 
 
 def _utcnow_iso() -> str:

@@ -158,7 +158,7 @@ _handlers: dict[str, ModuleType] = {}
 
 
 @pytest.fixture(scope="module")
-def handlers(aws: dict[str, Any]) -> Callable[[str], ModuleType]:
+def handlers(aws: dict[str, Any]) -> Iterator[Callable[[str], ModuleType]]:
     def get(name: str) -> ModuleType:
         if name not in _handlers:
             _handlers[name] = load_function_module(name)

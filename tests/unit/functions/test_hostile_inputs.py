@@ -468,8 +468,9 @@ def test_16_bit_grey_with_trns_keeps_alpha_and_grey_levels() -> None:
     src.save(buf, "PNG", transparency=5000)
     (thumb,) = render(buf.getvalue(), [(100, 100)])
     assert "A" in thumb.getbands()
-    assert thumb.getpixel((10, 25))[3] == 0  # the tRNS grey value is transparent
-    opaque = thumb.getpixel((90, 25))
+    transparent, opaque = thumb.getpixel((10, 25)), thumb.getpixel((90, 25))
+    assert isinstance(transparent, tuple) and isinstance(opaque, tuple)
+    assert transparent[3] == 0  # the tRNS grey value is transparent
     assert opaque[3] == 255 and opaque[0] == 60000 // 256  # scaled, not clipped to white
 
 

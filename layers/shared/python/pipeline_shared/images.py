@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import struct
+from collections.abc import Mapping
 from typing import Any
 
 from PIL import Image, UnidentifiedImageError
@@ -50,7 +51,7 @@ def exif_orientation(im: Image.Image) -> int:
     return value if isinstance(value, int) and 1 <= value <= 8 else 1
 
 
-def _exif_block_orientation(info: dict[str, Any]) -> int | None:
+def _exif_block_orientation(info: Mapping[Any, Any]) -> int | None:
     raw = info.get("exif")
     try:
         if raw is None and isinstance(info.get("Raw profile type exif"), str):
@@ -65,7 +66,7 @@ def _exif_block_orientation(info: dict[str, Any]) -> int | None:
     return value if isinstance(value, int) else None
 
 
-def _xmp_orientation(info: dict[str, Any]) -> int | None:
+def _xmp_orientation(info: Mapping[Any, Any]) -> int | None:
     xmp = info.get("XML:com.adobe.xmp") or info.get("xmp")
     if isinstance(xmp, str):
         xmp = xmp.encode("utf-8", "replace")
