@@ -163,6 +163,25 @@ def is_valid_order_id(order_id: str) -> bool:
     return bool(_ORDER_ID_RE.match(order_id))
 
 
+# API Gateway's own limits: request line + headers 10240 bytes, payload 10 MB.
+MAX_REQUEST_LINE_AND_HEADERS = 10240
+MAX_EVENT_BODY_CHARS = 10 * 1024 * 1024
+
+
+def _check_request_size(event: dict[str, Any]) -> None:
+    """Refuse what API Gateway itself would never pass on (and what no regex should ever scan)."""
+    size = len(event["path"]) + len(event["httpMethod"])
+    for name in ("headers", "queryStringParameters"):
+        size += sum(len(k) + len(v) for k, v in (event.get(name) or {}).items())
+    multi = 0
+    for name in _ENVELOPE_LIST_MAPS:
+        multi += sum(len(k) + sum(len(i) for i in v) for k, v in (event.get(name) or {}).items())
+    if max(size, multi) > MAX_REQUEST_LINE_AND_HEADERS:
+        raise RequestValidationError(f"request line and headers exceed {MAX_REQUEST_LINE_AND_HEADERS} bytes")
+    if len(event.get("body") or "") > MAX_EVENT_BODY_CHARS:
+        raise PayloadTooLargeError(f"request body exceeds {MAX_EVENT_BODY_CHARS} bytes")
+
+
 # API Gateway REST proxy event: the fields the resolver reads, and their JSON types.
 _ENVELOPE_STRINGS = ("httpMethod", "path")
 _ENVELOPE_STRING_MAPS = ("headers", "queryStringParameters", "pathParameters", "stageVariables")
@@ -199,6 +218,7 @@ def check_envelope(event: Any) -> None:
             raise RequestValidationError(f"request field {name} must map names to lists of strings")
     if event.get("body") is not None and not isinstance(event["body"], str):
         raise RequestValidationError("request body must be a string")
+    _check_request_size(event)
     if event.get("isBase64Encoded") is not None and not isinstance(event["isBase64Encoded"], bool):
         raise RequestValidationError("request field isBase64Encoded must be a boolean")
     if event.get("requestContext") is not None and not isinstance(event["requestContext"], dict):

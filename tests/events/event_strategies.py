@@ -67,9 +67,16 @@ HOSTILE_NUMBERS: list[Any] = [
 ]
 
 any_text = st.text(alphabet=st.characters(exclude_categories=()), max_size=40)
-hostile_text = st.one_of(st.sampled_from(HOSTILE_TEXT), any_text)
+
+
+def _one_of_list(values: list[Any]) -> st.SearchStrategy[Any]:
+    # By index, so that hypothesis' statistics do not print 5000-character reprs.
+    return st.integers(0, len(values) - 1).map(values.__getitem__)
+
+
+hostile_text = st.one_of(_one_of_list(HOSTILE_TEXT), any_text)
 hostile_number = st.one_of(
-    st.sampled_from(HOSTILE_NUMBERS),
+    _one_of_list(HOSTILE_NUMBERS),
     st.integers(),
     st.floats(allow_nan=True, allow_infinity=True),
 )
@@ -131,11 +138,24 @@ def _parent(value: Any, path: Path_) -> Any:
 def _embedded_json(value: Any) -> Any | None:
     if isinstance(value, str) and value[:1] in "{[":
         try:
-            return json.loads(value)
-        except ValueError:
+            return json.loads(value) if value.count("{") + value.count("[") < 200 else None
+        except (ValueError, RecursionError):
             return None
     return None
 
+
+HOSTILE_JSON_TEXT = [
+    *(deep_json_text(depth) for depth in (50, 1200, 20000)),
+    "[" * 100_000,
+    '{"a": ' + "1" * 5000 + "}",
+    "[NaN]",
+    "[1e400]",
+    '"\\ud800"',
+    '{"k": "\\udfff"}',
+    "{",
+    "",
+    "\ufeff{}",
+]
 
 MUTATIONS = ("drop", "retype", "nest", "enlarge", "hostile_text", "hostile_number", "embedded")
 
@@ -168,7 +188,7 @@ def mutated(draw: st.DrawFn, event: Any, *, keep: frozenset[Path_] = frozenset()
             elif isinstance(current, int | float) and not isinstance(current, bool):
                 parent[last] = draw(st.sampled_from([10**400, 10**39, current * 10**12]))
             else:
-                parent[last] = [current] * draw(st.sampled_from([100, 2000]))
+                parent[last] = [current] * draw(st.sampled_from([20, 300]))
         elif kind == "hostile_text":
             parent[last] = draw(hostile_text)
         elif kind == "hostile_number":
@@ -178,11 +198,5 @@ def mutated(draw: st.DrawFn, event: Any, *, keep: frozenset[Path_] = frozenset()
             if inner is not None and paths(inner):
                 parent[last] = dumps(draw(mutated(inner, rounds=2)))
             else:
-                parent[last] = draw(
-                    st.one_of(
-                        st.sampled_from([deep_json_text(d) for d in (50, 1200, 20000)]),
-                        st.sampled_from(['{"a": ' + "1" * 5000 + "}", "[NaN]", '"\\ud800"', "{", ""]),
-                        json_values().map(dumps),
-                    )
-                )
+                parent[last] = draw(st.one_of(_one_of_list(HOSTILE_JSON_TEXT), json_values().map(dumps)))
     return value

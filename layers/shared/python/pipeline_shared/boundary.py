@@ -26,6 +26,8 @@ from itertools import accumulate
 from typing import Any
 
 MAX_DEPTH = 32
+# More values than any event of the pipeline holds (a 400 KB DynamoDB item has fewer).
+MAX_VALUES = 250_000
 # More digits than any number in the pipeline's events (DynamoDB numbers have at most 38).
 MAX_NUMBER_DIGITS = 40
 # Nothing in this pipeline is older than S3 event notifications (2014) or newer than a day from now.
@@ -108,11 +110,15 @@ def loads(
     return value
 
 
-def check_value(value: Any, *, what: str, max_depth: int = MAX_DEPTH) -> None:
-    """Walk an already parsed event (iteratively): depth, text encodability, number ranges."""
+def check_value(value: Any, *, what: str, max_depth: int = MAX_DEPTH, max_values: int = MAX_VALUES) -> None:
+    """Walk an already parsed event (iteratively): depth, value count, text encodability, number ranges."""
     stack: list[tuple[Any, int]] = [(value, 0)]
+    seen = 0
     while stack:
         item, depth = stack.pop()
+        seen += 1
+        if seen > max_values:
+            raise InvalidInput(f"{what} holds more than {max_values} values")
         if depth > max_depth:
             raise InvalidInput(f"{what} nests more than {max_depth} levels deep")
         if isinstance(item, str):
