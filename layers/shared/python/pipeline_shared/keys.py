@@ -11,7 +11,16 @@ MAX_KEY_BYTES = 1024  # S3's limit on an object key, in UTF-8 bytes
 HASH_CHARS = 16
 
 # Extensions accepted for an upload, compared case-insensitively (cameras write IMG_0001.JPG).
-IMAGE_EXTENSIONS = {"jpg": "JPEG", "jpeg": "JPEG", "png": "PNG", "gif": "GIF", "webp": "WEBP"}
+IMAGE_EXTENSIONS = {
+    "jpg": "JPEG",
+    "jpeg": "JPEG",
+    "png": "PNG",
+    "gif": "GIF",
+    "webp": "WEBP",
+    "heic": "HEIF",
+    "heif": "HEIF",
+    "avif": "AVIF",
+}
 
 
 def extension(key: str) -> str:
