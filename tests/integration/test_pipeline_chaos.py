@@ -66,7 +66,7 @@ def fault_rules(function_names: dict[str, str]) -> list[dict[str, Any]]:
             "name": "dynamodb-throttling",
             "service": "dynamodb",
             "callers": ["function", "role"],
-            "rate": 0.05,
+            "rate": 0.08,
             "error": "ThrottlingException",
         },
         # high_value_order -> alerts, the state machine -> image-processed / processing-errors
@@ -91,14 +91,15 @@ def fault_rules(function_names: dict[str, str]) -> list[dict[str, Any]]:
             "service": "stepfunctions",
             "operation": "StartExecution",
             "callers": ["function"],
-            "rate": 0.15,
+            "rate": 0.25,
         },
         {
             "name": "events-throttling",
             "service": "events",
             "operation": "PutEvents",
             "callers": ["function"],
-            "rate": 0.15,
+            "rate": 1.0,
+            "max_count": 1,  # order_stream makes few calls: its first one is throttled, its SDK retries
         },
         # the image-ingest poller
         {
@@ -106,24 +107,25 @@ def fault_rules(function_names: dict[str, str]) -> list[dict[str, Any]]:
             "service": "sqs",
             "operation": "ReceiveMessage",
             "callers": ["role", "service"],
-            "rate": 0.1,
+            "rate": 0.3,
+            "max_count": 4,
         },
         # runtimes killed mid-invocation (idempotent tasks, and the async notify)
         {
             "name": "kill-validate",
             "kill": function_names["validate_input"],
-            "rate": 0.1,
+            "rate": 0.3,
             "after_ms": 20,
-            "max_count": 4,
+            "max_count": 3,  # fewer than the 4 attempts of a task: a kill never fails a good image alone
         },
         {
             "name": "kill-thumbnail",
             "kill": function_names["thumbnail"],
-            "rate": 0.1,
+            "rate": 0.3,
             "after_ms": 50,
-            "max_count": 4,
+            "max_count": 3,
         },
-        {"name": "kill-notify", "kill": function_names["notify"], "rate": 0.1, "after_ms": 5, "max_count": 3},
+        {"name": "kill-notify", "kill": function_names["notify"], "rate": 0.3, "after_ms": 5, "max_count": 2},
     ]
 
 

@@ -7,7 +7,8 @@ rule, no effect. Every decision is counted per rule; the counts are what a chaos
 
 Callers (who sends the request), so that a test can fault the hops it means:
 - ``function``: code running in a Lambda function (its SDK's User-Agent carries ``exec-env/AWS_Lambda``);
-- ``role``: a LocalStack service acting with an assumed role, e.g. Step Functions calling its tasks;
+- ``role``: a LocalStack service acting with an assumed role (its session token, no principal), e.g.
+  Step Functions calling its tasks, DynamoDB and SNS;
 - ``service:<principal>``: LocalStack's internal service-to-service calls (S3 -> SQS notifications,
   SNS deliveries, ...); ``service`` matches any principal;
 - ``client``: everything else (the test's own SDK). Default callers: ``function`` and ``role``.
@@ -147,7 +148,11 @@ def classify_caller(
 ) -> str:
     """Who sent a request (see the module docstring)."""
     if internal:
-        return f"service:{service_principal or 'localstack'}"
+        if service_principal:
+            return f"service:{service_principal}"
+        # LocalStack's services acting with an assumed role (Step Functions tasks) send its session
+        # token and no principal; their own bookkeeping (logs, metrics) sends neither.
+        return "role" if has_session_token else "service:localstack"
     if "exec-env/AWS_Lambda" in user_agent:
         return "function"
     if has_session_token:

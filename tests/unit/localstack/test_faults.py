@@ -206,6 +206,10 @@ def test_load_json_rejects_non_json() -> None:
             "service:localstack",
         ),
         (
+            {"service_principal": None, "internal": True, "user_agent": "Boto3", "has_session_token": True},
+            "role",
+        ),
+        (
             {
                 "service_principal": None,
                 "internal": False,
