@@ -75,7 +75,8 @@ def fault_rules(function_names: dict[str, str]) -> list[dict[str, Any]]:
             "service": "sns",
             "operation": "Publish",
             "callers": ["function", "role"],
-            "rate": 0.15,
+            "rate": 1.0,
+            "max_count": 3,  # the first 3 publishes: fewer than any publisher's retries
         },
         # the state machine -> validate_input / thumbnail
         {
@@ -107,8 +108,8 @@ def fault_rules(function_names: dict[str, str]) -> list[dict[str, Any]]:
             "service": "sqs",
             "operation": "ReceiveMessage",
             "callers": ["role", "service"],
-            "rate": 0.3,
-            "max_count": 4,
+            "rate": 0.5,
+            "max_count": 3,
         },
         # runtimes killed mid-invocation (idempotent tasks, and the async notify)
         {
