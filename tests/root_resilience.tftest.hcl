@@ -206,7 +206,7 @@ run "resilience_defaults" {
     error_message = "The uploads notification must filter on the prefix only (S3 suffix filters are case-sensitive)."
   }
   assert {
-    condition     = local.function_environment.validate_input.IMAGE_SUFFIXES == ".jpg,.jpeg,.png,.gif,.webp"
+    condition     = local.function_environment.validate_input.IMAGE_SUFFIXES == join(",", var.image_suffixes) && startswith(local.function_environment.validate_input.IMAGE_SUFFIXES, ".jpg,.jpeg,.png")
     error_message = "validate_input gets the accepted extensions as IMAGE_SUFFIXES."
   }
 }
