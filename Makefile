@@ -10,7 +10,8 @@ PY := $(VENV)/bin/python
 TF := scripts/terraform.sh
 
 .PHONY: help venv build unit lint tftest checkov localstack-up localstack-down localstack-logs \
-        integration deploy-local destroy-local outputs-local demo test bench plan apply docs plan-fixtures clean lock audit
+        integration deploy-local destroy-local outputs-local demo test bench plan apply docs plan-fixtures clean lock audit \
+        mutate mutate-wiring
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -61,7 +62,7 @@ outputs-local: ## terraform output -json of the LocalStack deployment
 	bash scripts/deploy_local.sh outputs
 
 integration: venv build localstack-up ## LocalStack smoke suite + end-to-end pipeline suite
-	$(PY) -m pytest tests/integration -q
+	REQUIRE_LOCALSTACK=1 $(PY) -m pytest tests/integration -q
 
 demo: venv build localstack-up ## build, deploy to the embedded LocalStack, push a sample image through the pipeline
 	bash scripts/deploy_local.sh apply
@@ -73,6 +74,12 @@ test: ## everything CI runs: lint, unit, terraform tests, integration (LocalStac
 	$(MAKE) audit
 	$(MAKE) tftest
 	rc=0; $(MAKE) integration || rc=$$?; $(MAKE) localstack-down; exit $$rc
+
+mutate: venv ## Python mutation score (cosmic-ray) of functions/ and layers/shared/; slow, not in CI (MUTATE_ARGS="--sample 5 --targets ingest")
+	$(PY) scripts/mutate_python.py $(MUTATE_ARGS)
+
+mutate-wiring: venv ## wiring mutation harness: one-line Terraform/ASL/adapter mutants against the plan and unit tests
+	$(PY) scripts/mutate_wiring.py $(MUTATE_ARGS)
 
 bench: venv build ## benchmarks (print numbers, assert nothing about speed)
 	$(PY) scripts/bench.py
