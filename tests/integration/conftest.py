@@ -107,6 +107,22 @@ def localstack() -> Iterator[LocalStack]:
     ls.run_cleanups()
 
 
+def iam_report_path() -> Path:
+    """Where the embedded LocalStack writes its IAM report (scripts/localstack.sh: its state directory)."""
+    port = os.environ.get("LOCALSTACK_PORT", "4566")
+    root = Path(__file__).resolve().parents[2] / ".local"
+    return root / ("localstack" if port == "4566" else f"localstack-{port}") / "iam-report.json"
+
+
+def iam_report(localstack: LocalStack, settle: float = 1.5) -> dict[str, Any] | None:
+    """The IAM report of the embedded LocalStack (after ``settle`` s: it is flushed every second), or None."""
+    if localstack.endpoint != localstack_endpoint() or os.environ.get("LOCALSTACK_ENDPOINT"):
+        return None
+    time.sleep(settle)
+    path = iam_report_path()
+    return json.loads(path.read_text()) if path.is_file() else None
+
+
 @pytest.fixture(scope="session")
 def run_id() -> str:
     return uuid.uuid4().hex[:8]

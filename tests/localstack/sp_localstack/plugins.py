@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from localstack.runtime import hooks
 from localstack.services.lambda_.invocation.plugins import RuntimeExecutorPlugin
 from localstack.services.plugins import Service, aws_provider
 
@@ -37,3 +38,19 @@ def dynamodbstreams_moto() -> Service:
     from .dynamodb import MotoDynamoDBStreamsProvider
 
     return Service.for_provider(MotoDynamoDBStreamsProvider(), dispatch_table_factory=MotoFallbackDispatcher)
+
+
+@hooks.on_infra_start()
+def iam_enforcement_start() -> None:
+    """``IAM_ENFORCEMENT=enforce|report|off``: IAM for assumed-role callers and service deliveries."""
+    from .iam_enforcement import install
+
+    install()
+
+
+@hooks.on_infra_shutdown()
+def iam_enforcement_stop() -> None:
+    """Write the final IAM report."""
+    from .iam_report import RECORDER
+
+    RECORDER.stop()
