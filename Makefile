@@ -8,9 +8,12 @@ PYTHON_VERSION ?= 3.12
 VENV := .venv
 PY := $(VENV)/bin/python
 TF := scripts/terraform.sh
+# IAM enforcement of the embedded LocalStack (enforce|report|off), read by scripts/localstack.sh at start
+export IAM_ENFORCEMENT ?= report
 
 .PHONY: help venv build unit lint tftest checkov localstack-up localstack-down localstack-logs \
-        integration deploy-local destroy-local outputs-local demo test bench plan apply docs plan-fixtures clean
+        integration deploy-local destroy-local outputs-local demo test bench plan apply docs plan-fixtures clean \
+        iam-report
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -66,6 +69,11 @@ test: ## everything CI runs: lint, unit, terraform tests, integration (LocalStac
 	$(MAKE) unit
 	$(MAKE) tftest
 	rc=0; $(MAKE) integration || rc=$$?; $(MAKE) localstack-down; exit $$rc
+
+iam-report: ## print the latest IAM least-privilege report of the embedded LocalStack (per role)
+	@latest="$$(ls -t .local/localstack*/iam-report.txt 2>/dev/null | head -n 1)"; \
+	if [ -z "$$latest" ]; then echo "no IAM report yet: run make integration (or make localstack-up and use it)" >&2; exit 1; fi; \
+	echo "# $$latest (JSON beside it)"; cat "$$latest"
 
 bench: venv build ## benchmarks (print numbers, assert nothing about speed)
 	$(PY) scripts/bench.py

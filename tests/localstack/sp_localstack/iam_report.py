@@ -43,6 +43,7 @@ class Recorder:
         self.used: dict[str, set[tuple[str, str, str]]] = defaultdict(set)
         self.deliveries: dict[str, Counter[str]] = defaultdict(Counter)
         self.refused: dict[str, Counter[str]] = defaultdict(Counter)
+        self.policies: dict[str, list[Policy]] = {}  # last seen, so a destroyed role still reports
         self.seconds: defaultdict[str, float] = defaultdict(float)
         self.evaluated: Counter[str] = Counter()
 
@@ -62,6 +63,7 @@ class Recorder:
     def decision(self, role: str, result: Result, policies: list[Policy]) -> None:
         by_name = {p.name: p for p in policies}
         with self._lock:
+            self.policies[role] = policies
             self.calls[role][result.action] += 1
             if result.decision is Decision.ALLOW:
                 for ref in result.allowed_by:
@@ -108,8 +110,9 @@ class Recorder:
         return unused
 
     def snapshot(self) -> dict[str, Any]:
-        roles = self._roles()
+        current = self._roles()
         with self._lock:
+            roles = {**self.policies, **current}
             names = sorted(set(roles) | set(self.calls) | set(self.unmapped_ops))
             report_roles = {
                 name: {
