@@ -187,6 +187,7 @@ def files_from_dir(root: Path, prefix: str = "") -> dict[str, bytes]:
 
 @pytest.fixture(scope="session")
 def lambda_role(localstack: LocalStack, unique_name: Callable[[str], str]) -> str:
+    """The smoke functions' role: what they call, on this run's resources only (LocalStack enforces IAM)."""
     iam = localstack.client("iam")
     name = unique_name("lambda-role")
     trust = {
@@ -197,6 +198,57 @@ def lambda_role(localstack: LocalStack, unique_name: Callable[[str], str]) -> st
     }
     arn = iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(trust))["Role"]["Arn"]
     localstack.defer(lambda: iam.delete_role(RoleName=name))
+    mine = unique_name("*")
+    policy = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "Logs",
+                "Effect": "Allow",
+                "Action": ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
+                "Resource": f"arn:aws:logs:*:*:log-group:/aws/lambda/{mine}",
+            },
+            {
+                "Sid": "Queues",
+                "Effect": "Allow",
+                "Action": [
+                    "sqs:SendMessage",
+                    "sqs:ReceiveMessage",
+                    "sqs:DeleteMessage",
+                    "sqs:GetQueueAttributes",
+                ],
+                "Resource": f"arn:aws:sqs:*:*:{mine}",
+            },
+            {
+                "Sid": "Objects",
+                "Effect": "Allow",
+                "Action": ["s3:GetObject", "s3:PutObject"],
+                "Resource": f"arn:aws:s3:::{mine}/*",
+            },
+            {
+                "Sid": "Tables",
+                "Effect": "Allow",
+                "Action": [
+                    "dynamodb:PutItem",
+                    "dynamodb:GetItem",
+                    "dynamodb:DescribeStream",
+                    "dynamodb:GetShardIterator",
+                ],
+                "Resource": [
+                    f"arn:aws:dynamodb:*:*:table/{mine}",
+                    f"arn:aws:dynamodb:*:*:table/{mine}/stream/*",
+                ],
+            },
+            {
+                "Sid": "StreamRecords",
+                "Effect": "Allow",
+                "Action": ["dynamodb:GetRecords", "dynamodb:ListStreams"],
+                "Resource": "*",
+            },
+        ],
+    }
+    iam.put_role_policy(RoleName=name, PolicyName="smoke-functions", PolicyDocument=json.dumps(policy))
+    localstack.defer(lambda: iam.delete_role_policy(RoleName=name, PolicyName="smoke-functions"))
     return arn
 
 
