@@ -164,7 +164,6 @@ def test_s3_notification_needs_the_lambda_permission(localstack: LocalStack, pro
         SourceArn=f"arn:aws:s3:::{probe.bucket}",
         SourceAccount=ACCOUNT_ID,
     )
-    time.sleep(2.5)  # resource policies are cached for 2 s
     s3.put_bucket_notification_configuration(Bucket=probe.bucket, NotificationConfiguration=config)
     try:
         s3.put_object(Bucket=probe.bucket, Key="incoming/one.txt", Body=b"1")
@@ -173,7 +172,6 @@ def test_s3_notification_needs_the_lambda_permission(localstack: LocalStack, pro
             time.sleep(0.5)
         assert len(probe.seen()) == 1, "with the permission S3 must invoke the function"
         lam.remove_permission(FunctionName=probe.name, StatementId="s3")
-        time.sleep(2.5)
         s3.put_object(Bucket=probe.bucket, Key="incoming/two.txt", Body=b"2")
         time.sleep(4)  # an invocation would have written a second seen/<id> by now
         assert len(probe.seen()) == 1, "S3 invoked the function although no lambda permission allows it"

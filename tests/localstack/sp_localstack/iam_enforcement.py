@@ -19,10 +19,10 @@ decision is counted per role; ``iam_report`` writes the report (``$SP_IAM_REPORT
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import os
-import threading
 import time
 from dataclasses import dataclass
 from functools import lru_cache
@@ -30,7 +30,6 @@ from typing import Any
 
 from localstack.aws.api import CommonServiceException, RequestContext
 from localstack.aws.chain import HandlerChain
-from localstack.aws.connect import connect_to
 from localstack.constants import DEFAULT_AWS_ACCOUNT_ID
 from localstack.http import Response
 from localstack.services.iam.models import iam_stores
@@ -207,81 +206,54 @@ def _common_context(context: RequestContext, caller: Caller | None) -> dict[str,
 # -- resource policies of service deliveries ----------------------------------------------------------------
 
 
-class _TtlCache:
-    """Resource policies read through LocalStack's own API, cached briefly (a re-apply shows within 2 s)."""
-
-    def __init__(self, ttl: float = 2.0) -> None:
-        self._ttl = ttl
-        self._values: dict[tuple[str, ...], tuple[float, Policy | None]] = {}
-        self._lock = threading.Lock()
-
-    def get(self, key: tuple[str, ...], load: Any) -> Policy | None:
-        now = time.monotonic()
-        with self._lock:
-            hit = self._values.get(key)
-        if hit and now - hit[0] < self._ttl:
-            return hit[1]
-        value = load()
-        with self._lock:
-            self._values[key] = (now, value)
-        return value
+def _arn_parts(arn: str) -> tuple[str, str, str]:
+    """(region, account, resource) of an ARN."""
+    parts = arn.split(":", 5)
+    return (parts[3], parts[4], parts[5]) if len(parts) == 6 else ("", "", arn)
 
 
-POLICY_CACHE = _TtlCache()
+def _lambda_policy(function_arn: str, where: Where) -> Policy | None:
+    from localstack.services.lambda_.invocation.models import lambda_stores
+
+    region, account, resource = _arn_parts(function_arn)
+    name, _, qualifier = resource.removeprefix("function:").partition(":")
+    function = lambda_stores[account or where.account][region or where.region].functions.get(name)
+    permission = function.permissions.get(qualifier or "$LATEST") if function else None
+    if permission is None:
+        return None
+    document = json.dumps(dataclasses.asdict(permission.policy), sort_keys=True)
+    return _parsed(f"lambda:{function_arn}", document, PolicyKind.RESOURCE)
 
 
-def _lambda_policy(function_arn: str, region: str, account: str) -> Policy | None:
-    def load() -> Policy | None:
-        client = connect_to(aws_access_key_id=account, region_name=region).lambda_
-        name, _, qualifier = function_arn.partition(":function:")[2].partition(":")
-        kwargs = {"FunctionName": name, **({"Qualifier": qualifier} if qualifier else {})}
-        try:
-            return _parsed(
-                f"lambda:{function_arn}", client.get_policy(**kwargs)["Policy"], PolicyKind.RESOURCE
-            )
-        except client.exceptions.ResourceNotFoundException:
-            return None
+def _queue_policy(queue_arn: str, where: Where) -> Policy | None:
+    from localstack.services.sqs.models import sqs_stores
 
-    return POLICY_CACHE.get(("lambda", function_arn), load)
+    region, account, name = _arn_parts(queue_arn)
+    queue = sqs_stores[account or where.account][region or where.region].queues.get(name)
+    document = queue.attributes.get("Policy") if queue else None
+    return _parsed(f"sqs:{queue_arn}", document, PolicyKind.RESOURCE) if document else None
 
 
-def _queue_policy(queue_url: str, region: str, account: str) -> Policy | None:
-    def load() -> Policy | None:
-        client = connect_to(aws_access_key_id=account, region_name=region).sqs
-        attrs = client.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["Policy"]).get(
-            "Attributes", {}
-        )
-        return (
-            _parsed(f"sqs:{queue_url}", attrs["Policy"], PolicyKind.RESOURCE) if attrs.get("Policy") else None
-        )
+def _topic_policy(topic_arn: str, where: Where) -> Policy | None:
+    from localstack.services.sns.models import sns_stores
 
-    return POLICY_CACHE.get(("sqs", queue_url), load)
-
-
-def _topic_policy(topic_arn: str, region: str, account: str) -> Policy | None:
-    def load() -> Policy | None:
-        client = connect_to(aws_access_key_id=account, region_name=region).sns
-        attrs = client.get_topic_attributes(TopicArn=topic_arn).get("Attributes", {})
-        return (
-            _parsed(f"sns:{topic_arn}", attrs["Policy"], PolicyKind.RESOURCE) if attrs.get("Policy") else None
-        )
-
-    return POLICY_CACHE.get(("sns", topic_arn), load)
+    region, account, _ = _arn_parts(topic_arn)
+    topic = sns_stores[account or where.account][region or where.region].topics.get(topic_arn)
+    document = topic["attributes"].get("Policy") if topic else None
+    return _parsed(f"sns:{topic_arn}", document, PolicyKind.RESOURCE) if document else None
 
 
 def _delivery_policy(service: str, op: str, params: Any, where: Where) -> tuple[Check, Policy | None] | None:
     """The resource policy a service delivery is checked against, or None when AWS checks none."""
     if service == "lambda" and op in ("Invoke", "InvokeAsync"):
         arn = lambda_function_arn(params.get("FunctionName", ""), where, params.get("Qualifier"))
-        return Check("lambda:InvokeFunction", (arn,)), _lambda_policy(arn, where.region, where.account)
+        return Check("lambda:InvokeFunction", (arn,)), _lambda_policy(arn, where)
     if service == "sqs" and op in ("SendMessage", "SendMessageBatch"):
-        url = params.get("QueueUrl", "")
-        return Check("sqs:SendMessage", (sqs_queue_arn(url, where),)), _queue_policy(
-            url, where.region, where.account
-        )
+        arn = sqs_queue_arn(params.get("QueueUrl", ""), where)
+        return Check("sqs:SendMessage", (arn,)), _queue_policy(arn, where)
     if service == "sns" and op == "Publish":
         arn = params.get("TopicArn") or ""
-        return Check("sns:Publish", (arn,)), _topic_policy(arn, where.region, where.account)
+        return Check("sns:Publish", (arn,)), _topic_policy(arn, where)
     return None
 
 
@@ -310,6 +282,14 @@ class IamEnforcementHandler:
     def _check_identity(self, context: RequestContext, caller: Caller) -> None:
         assert context.service is not None and context.operation is not None
         service, op = context.service.service_name, context.operation.name
+        if (
+            op == "CreateLogGroup"
+            and (context.internal_request_params or {}).get("service_principal") == "lambda"
+        ):
+            # LocalStack's log shipper creates the group again when a stream is missing; Lambda on AWS does
+            # not call CreateLogGroup for an existing group (the root creates every group)
+            RECORDER.skipped(caller.role_name, "logs:CreateLogGroup (Lambda log shipping)")
+            return
         checks = map_request(service, op, context.service_request or {}, _where(context))
         if checks is None:
             RECORDER.unmapped(caller.role_name, f"{service}:{op}")
@@ -341,7 +321,8 @@ class IamEnforcementHandler:
         source_arn = params.get("source_arn") or ""
         source_account = source_arn.split(":")[4] if source_arn.count(":") >= 5 else ""
         service_principal = SERVICE_PRINCIPALS.get(principal_name, f"{principal_name}.amazonaws.com")
-        ctx = {**_common_context(context, None), "aws:SourceArn": source_arn}
+        # services call each other over TLS on AWS (the emulator's internal calls are plain HTTP)
+        ctx = {**_common_context(context, None), "aws:SourceArn": source_arn, "aws:SecureTransport": True}
         ctx["aws:SourceAccount"] = source_account or where.account
         if policy is None:
             result = Result(

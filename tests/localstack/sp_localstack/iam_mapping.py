@@ -217,8 +217,14 @@ def _dynamodb(op: str, p: Params, w: Where) -> list[Check] | None:
 def _dynamodbstreams(op: str, p: Params, w: Where) -> list[Check] | None:
     if op in ("DescribeStream", "GetShardIterator"):
         return [Check(f"dynamodb:{op}", (p.get("StreamArn", ""),))]
-    if op == "GetRecords":  # the shard iterator names the stream only opaquely
-        return [Check("dynamodb:GetRecords", (w.arn("dynamodb", "table/*/stream/*"),))]
+    if op == "GetRecords":  # moto's shard iterator starts with the stream ARN: "<stream arn>|1|<id>"
+        iterator = str(p.get("ShardIterator", ""))
+        stream = (
+            iterator.split("|", 1)[0]
+            if iterator.startswith("arn:")
+            else w.arn("dynamodb", "table/*/stream/*")
+        )
+        return [Check("dynamodb:GetRecords", (stream,))]
     if op == "ListStreams":
         return [Check("dynamodb:ListStreams", ("*",))]
     return None

@@ -40,6 +40,7 @@ class Recorder:
         self.calls: dict[str, Counter[str]] = defaultdict(Counter)
         self.denied: dict[str, Counter[str]] = defaultdict(Counter)
         self.unmapped_ops: dict[str, Counter[str]] = defaultdict(Counter)
+        self.not_evaluated: dict[str, Counter[str]] = defaultdict(Counter)
         self.used: dict[str, set[tuple[str, str, str]]] = defaultdict(set)
         self.deliveries: dict[str, Counter[str]] = defaultdict(Counter)
         self.refused: dict[str, Counter[str]] = defaultdict(Counter)
@@ -59,6 +60,10 @@ class Recorder:
             self.unmapped_ops[role][operation] += 1
         LOG.info("IAM unmapped: %s called %s (allowed, not evaluated)", role, operation)
         self._dirty.set()
+
+    def skipped(self, role: str, what: str) -> None:
+        with self._lock:
+            self.not_evaluated[role][what] += 1
 
     def decision(self, role: str, result: Result, policies: list[Policy]) -> None:
         by_name = {p.name: p for p in policies}
@@ -120,6 +125,7 @@ class Recorder:
                     "actions": dict(sorted(self.calls[name].items())),
                     "denied": dict(self.denied[name]),
                     "unmapped": dict(self.unmapped_ops[name]),
+                    "not_evaluated": dict(self.not_evaluated[name]),
                     "unused_grants": self.unused_grants(name, roles.get(name, [])),
                 }
                 for name in names
