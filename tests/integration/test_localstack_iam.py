@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import json
 import time
+import urllib.error
+import urllib.request
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -24,6 +26,9 @@ def lambda_handler(event, context):
         s3.put_object(Bucket=event_bucket(event), Key="seen/" + context.aws_request_id, Body=b"x")
         return {"ok": True}
     try:
+        if event["op"] == "presign_put":
+            url = s3.generate_presigned_url("put_object", Params=event["args"], ExpiresIn=300)
+            return {"ok": True, "url": url}
         getattr(s3, event["op"])(**event["args"])
         return {"ok": True}
     except Exception as e:  # noqa: BLE001
@@ -139,6 +144,23 @@ def test_explicit_deny_wins_over_an_allow(probe: Probe) -> None:
     assert result["message"] == probe.denied_message(
         "s3:PutObject", resource, "with an explicit deny in an identity-based policy"
     )
+
+
+def put_presigned(url: str) -> tuple[int, str]:
+    request = urllib.request.Request(url, data=b"via presigned url", method="PUT")
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as e:
+        return e.code, e.read().decode()
+
+
+def test_presigned_url_is_evaluated_as_its_signer(probe: Probe) -> None:
+    allowed = probe.call("presign_put", Key="allowed/presigned.txt")["url"]
+    assert put_presigned(allowed)[0] == 200
+    status, body = put_presigned(probe.call("presign_put", Key="secret/presigned.txt")["url"])
+    assert status == 403 and "<Code>AccessDenied</Code>" in body, body
+    assert f"assumed-role/{probe.role_name}/{probe.name}" in body and "explicit deny" in body, body
 
 
 def test_s3_prefix_condition_is_honoured(probe: Probe) -> None:
