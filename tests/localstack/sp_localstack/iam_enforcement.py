@@ -282,15 +282,13 @@ class IamEnforcementHandler:
     def _check_identity(self, context: RequestContext, caller: Caller) -> None:
         assert context.service is not None and context.operation is not None
         service, op = context.service.service_name, context.operation.name
-        if (
-            op == "CreateLogGroup"
-            and (context.internal_request_params or {}).get("service_principal") == "lambda"
-        ):
-            # LocalStack's log shipper creates the group again when a stream is missing; Lambda on AWS does
-            # not call CreateLogGroup for an existing group (the root creates every group)
+        params = context.service_request or {}
+        if op == "CreateLogGroup" and str(params.get("logGroupName", "")).startswith("/aws/lambda/"):
+            # LocalStack's Lambda log shipper (running as the function's role) calls CreateLogGroup again
+            # whenever a stream is missing; Lambda on AWS does not (the root creates every group)
             RECORDER.skipped(caller.role_name, "logs:CreateLogGroup (Lambda log shipping)")
             return
-        checks = map_request(service, op, context.service_request or {}, _where(context))
+        checks = map_request(service, op, params, _where(context))
         if checks is None:
             RECORDER.unmapped(caller.role_name, f"{service}:{op}")
             return
