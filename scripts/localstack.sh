@@ -168,6 +168,10 @@ cmd_up() {
     return 0
   fi
 
+  case "${IAM_ENFORCEMENT:-report}" in
+    enforce | report | off) ;;
+    *) die "IAM_ENFORCEMENT must be enforce, report or off (not '$IAM_ENFORCEMENT')" ;;
+  esac
   ensure_venv
   ensure_plugin
   ensure_lambda_runtimes
