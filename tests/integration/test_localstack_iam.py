@@ -171,8 +171,11 @@ def test_s3_prefix_condition_is_honoured(probe: Probe) -> None:
 
 def test_s3_notification_needs_the_lambda_permission(localstack: LocalStack, probe: Probe) -> None:
     s3, lam = localstack.client("s3"), localstack.client("lambda")
+    only_incoming = {"Key": {"FilterRules": [{"Name": "prefix", "Value": "incoming/"}]}}  # not its own seen/
     config = {
-        "LambdaFunctionConfigurations": [{"LambdaFunctionArn": probe.arn, "Events": ["s3:ObjectCreated:*"]}]
+        "LambdaFunctionConfigurations": [
+            {"LambdaFunctionArn": probe.arn, "Events": ["s3:ObjectCreated:*"], "Filter": only_incoming}
+        ]
     }
     # as on AWS: S3 cannot validate a destination it may not invoke
     with pytest.raises(s3.exceptions.ClientError) as refused_config:
