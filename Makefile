@@ -9,7 +9,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 TF := scripts/terraform.sh
 # IAM enforcement of the embedded LocalStack (enforce|report|off), read by scripts/localstack.sh at start
-export IAM_ENFORCEMENT ?= report
+export IAM_ENFORCEMENT ?= enforce
 
 .PHONY: help venv build unit lint tftest checkov localstack-up localstack-down localstack-logs \
         integration deploy-local destroy-local outputs-local demo test bench plan apply docs plan-fixtures clean lock audit \
