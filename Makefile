@@ -13,7 +13,7 @@ export IAM_ENFORCEMENT ?= enforce
 
 .PHONY: help venv build unit lint tftest checkov localstack-up localstack-down localstack-logs \
         integration deploy-local destroy-local outputs-local demo test bench plan apply docs plan-fixtures clean lock audit \
-        iam-report
+        mutate mutate-wiring invoke logs dev iam-report
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -63,27 +63,49 @@ destroy-local: ## destroy the LocalStack deployment
 outputs-local: ## terraform output -json of the LocalStack deployment
 	bash scripts/deploy_local.sh outputs
 
+dev: venv build ## watch functions/ and layers/: each change is rebuilt and live in the local deployment, no apply
+	$(PY) scripts/dev.py
+
+invoke: venv ## invoke a deployed function: FN=<name> [EVENT=<file>|-] (prints result, error, its logs)
+	@[ -n "$(FN)" ] || { echo "usage: make invoke FN=<name> [EVENT=<file>|-]  (names: ls functions/)" >&2; exit 2; }
+	$(PY) scripts/local_fn.py invoke $(FN) $(if $(EVENT),--event $(EVENT),)
+
+logs: venv ## a deployed function's log group: FN=<name> [FOLLOW=1]
+	@[ -n "$(FN)" ] || { echo "usage: make logs FN=<name> [FOLLOW=1]" >&2; exit 2; }
+	$(PY) scripts/local_fn.py logs $(FN) $(if $(FOLLOW),--follow,)
+
 integration: venv build localstack-up ## LocalStack smoke suite + end-to-end pipeline suite
-	$(PY) -m pytest tests/integration -q
+	REQUIRE_LOCALSTACK=1 $(PY) -m pytest tests/integration -q
 
 demo: venv build localstack-up ## build, deploy to the embedded LocalStack, push a sample image through the pipeline
 	bash scripts/deploy_local.sh apply
 	$(PY) scripts/demo.py
 
 test: ## everything CI runs: lint, unit, terraform tests, integration (LocalStack)
+	@mkdir -p .local && date +%s > .local/.test-start
 	$(MAKE) lint
 	$(MAKE) unit
 	$(MAKE) audit
 	$(MAKE) tftest
-	rc=0; $(MAKE) integration || rc=$$?; $(MAKE) localstack-down; exit $$rc
+	rc=0; $(MAKE) integration || rc=$$?; $(MAKE) localstack-down; \
+	start=$$(cat .local/.test-start 2>/dev/null || date +%s); \
+	echo "$$(date -u +%FT%TZ) make test $$(( $$(date +%s) - start )) s rc=$$rc" >> .local/test-times.txt; exit $$rc
 
 iam-report: ## print the latest IAM least-privilege report of the embedded LocalStack (per role)
 	@latest="$$(ls -t .local/localstack*/iam-report.txt 2>/dev/null | head -n 1)"; \
 	if [ -z "$$latest" ]; then echo "no IAM report yet: run make integration (or make localstack-up and use it)" >&2; exit 1; fi; \
 	echo "# $$latest (JSON beside it)"; cat "$$latest"
 
-bench: venv build ## benchmarks (print numbers, assert nothing about speed)
+mutate: venv ## Python mutation score (cosmic-ray) of functions/ and layers/shared/; slow, not in CI (MUTATE_ARGS="--sample 5 --targets ingest")
+	$(PY) scripts/mutate_python.py $(MUTATE_ARGS)
+
+mutate-wiring: venv ## wiring mutation harness: one-line Terraform/ASL/adapter mutants against the plan and unit tests
+	$(PY) scripts/mutate_wiring.py $(MUTATE_ARGS)
+
+bench: venv build ## benchmarks (print numbers, assert nothing about speed); the local loop needs LocalStack
 	$(PY) scripts/bench.py
+	$(MAKE) localstack-up
+	$(PY) scripts/bench_local.py
 
 plan: venv build ## terraform plan of the root against real AWS (BACKEND_CONFIG=path/to/backend.hcl)
 	@if [ -n "$(BACKEND_CONFIG)" ] && ! grep -qsE '^\s*backend\s+"s3"' *.tf; then printf 'terraform {\n  backend "s3" {}\n}\n' > ci_backend_override.tf; fi
