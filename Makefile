@@ -12,7 +12,7 @@ TF := scripts/terraform.sh
 export IAM_ENFORCEMENT ?= enforce
 
 .PHONY: help venv build unit lint tftest checkov localstack-up localstack-down localstack-logs \
-        integration deploy-local destroy-local outputs-local demo test bench plan apply docs plan-fixtures clean lock audit \
+        integration deploy-local destroy-local outputs-local demo test bench fuzz plan apply docs plan-fixtures clean lock audit \
         mutate mutate-wiring invoke logs dev iam-report
 
 help: ## list targets
@@ -35,6 +35,9 @@ audit: venv ## vulnerability audit of every layer lock and the dev venv (pip-aud
 
 unit: venv ## unit tests (no network)
 	$(PY) -m pytest tests/unit -q
+
+fuzz: venv ## property-based tests of every handler with the long hypothesis profile (FUZZ_EXAMPLES=1500 per test)
+	HYPOTHESIS_PROFILE=fuzz $(PY) -m pytest tests/unit/functions/test_properties.py -q --hypothesis-show-statistics
 
 lint: venv ## ruff, mypy, terraform fmt/validate, checkov, workflow schema, module docs
 	$(VENV)/bin/ruff check .
@@ -81,7 +84,7 @@ demo: venv build localstack-up ## build, deploy to the embedded LocalStack, push
 	bash scripts/deploy_local.sh apply
 	$(PY) scripts/demo.py
 
-test: ## everything CI runs: lint, unit, terraform tests, integration (LocalStack)
+test: ## everything CI runs: lint, unit, audit, terraform tests, integration (LocalStack)
 	@mkdir -p .local && date +%s > .local/.test-start
 	$(MAKE) lint
 	$(MAKE) unit
