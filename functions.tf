@@ -63,6 +63,8 @@ locals {
         actions   = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:Query", "dynamodb:Scan"]
         resources = [aws_dynamodb_table.orders.arn, "${aws_dynamodb_table.orders.arn}/index/${local.orders_date_index}"]
       }
+      # Powertools idempotency: GetItem reads a record back when a conditional put finds one without
+      # returning it, DeleteItem drops the record when the handler fails (both unused by the happy path).
       Idempotency = {
         actions   = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"]
         resources = [aws_dynamodb_table.idempotency.arn]

@@ -334,7 +334,7 @@ run "wiring" {
   # What the wiring adds to the roles (modules/event_source, async destinations).
   assert {
     condition = join("\n", sort(flatten([for st in jsondecode(module.ingest_sources.role_policy_json).Statement : [for a in st.Action : [for r in st.Resource : "${a} ${r}"]]]))) == join("\n", sort(
-      [for a in ["ChangeMessageVisibility", "DeleteMessage", "GetQueueAttributes", "ReceiveMessage"] : "sqs:${a} arn:aws:sqs:us-east-1:123456789012:imgpipe-dev-image-ingest"]
+      [for a in ["DeleteMessage", "GetQueueAttributes", "ReceiveMessage"] : "sqs:${a} arn:aws:sqs:us-east-1:123456789012:imgpipe-dev-image-ingest"]
     ))
     error_message = "ingest's role must read exactly image-ingest."
   }
