@@ -8,10 +8,12 @@ PYTHON_VERSION ?= 3.12
 VENV := .venv
 PY := $(VENV)/bin/python
 TF := scripts/terraform.sh
+# IAM enforcement of the embedded LocalStack (enforce|report|off), read by scripts/localstack.sh at start
+export IAM_ENFORCEMENT ?= enforce
 
 .PHONY: help venv build unit lint tftest checkov localstack-up localstack-down localstack-logs \
-        integration deploy-local destroy-local outputs-local demo test bench plan apply docs plan-fixtures clean lock audit \
-        mutate mutate-wiring invoke logs dev
+        integration deploy-local destroy-local outputs-local demo test bench fuzz plan apply docs plan-fixtures clean lock audit \
+        mutate mutate-wiring invoke logs dev iam-report
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -33,6 +35,9 @@ audit: venv ## vulnerability audit of every layer lock and the dev venv (pip-aud
 
 unit: venv ## unit tests (no network)
 	$(PY) -m pytest tests/unit -q
+
+fuzz: venv ## property-based tests of every handler with the long hypothesis profile (FUZZ_EXAMPLES=1500 per test)
+	HYPOTHESIS_PROFILE=fuzz $(PY) -m pytest tests/unit/functions/test_properties.py -q --hypothesis-show-statistics
 
 lint: venv ## ruff, mypy, terraform fmt/validate, checkov, workflow schema, module docs
 	$(VENV)/bin/ruff check .
@@ -79,7 +84,7 @@ demo: venv build localstack-up ## build, deploy to the embedded LocalStack, push
 	bash scripts/deploy_local.sh apply
 	$(PY) scripts/demo.py
 
-test: ## everything CI runs: lint, unit, terraform tests, integration (LocalStack)
+test: ## everything CI runs: lint, unit, audit, terraform tests, integration (LocalStack)
 	@mkdir -p .local && date +%s > .local/.test-start
 	$(MAKE) lint
 	$(MAKE) unit
@@ -88,6 +93,11 @@ test: ## everything CI runs: lint, unit, terraform tests, integration (LocalStac
 	rc=0; $(MAKE) integration || rc=$$?; $(MAKE) localstack-down; \
 	start=$$(cat .local/.test-start 2>/dev/null || date +%s); \
 	echo "$$(date -u +%FT%TZ) make test $$(( $$(date +%s) - start )) s rc=$$rc" >> .local/test-times.txt; exit $$rc
+
+iam-report: ## print the latest IAM least-privilege report of the embedded LocalStack (per role)
+	@latest="$$(ls -t .local/localstack*/iam-report.txt 2>/dev/null | head -n 1)"; \
+	if [ -z "$$latest" ]; then echo "no IAM report yet: run make integration (or make localstack-up and use it)" >&2; exit 1; fi; \
+	echo "# $$latest (JSON beside it)"; cat "$$latest"
 
 mutate: venv ## Python mutation score (cosmic-ray) of functions/ and layers/shared/; slow, not in CI (MUTATE_ARGS="--sample 5 --targets ingest")
 	$(PY) scripts/mutate_python.py $(MUTATE_ARGS)

@@ -71,6 +71,16 @@ output "high_value_dlq_url" {
   value       = aws_sqs_queue.this["high-value-dlq"].url
 }
 
+output "high_value_failed_queue_url" {
+  description = "URL of high-value-failed (high_value_order async invocations that failed every attempt)."
+  value       = aws_sqs_queue.this["high-value-failed"].url
+}
+
+output "daily_report_failed_queue_url" {
+  description = "URL of daily-report-failed (daily_report scheduled invocations that failed every attempt)."
+  value       = aws_sqs_queue.this["daily-report-failed"].url
+}
+
 output "image_processed_topic_arn" {
   description = "ARN of the image-processed topic."
   value       = aws_sns_topic.this["image-processed"].arn

@@ -23,6 +23,8 @@ locals {
     reserved_concurrency  = coalesce(local.function_config.daily_report.reserved_concurrency, -1)
     environment_variables = merge(local.common_environment, { POWERTOOLS_SERVICE_NAME = "daily_report" }, local.function_environment.daily_report)
     policy_statements     = merge(local.function_statements.daily_report, local.kms_statements)
+    # The schedule invokes asynchronously: bounded retries, then daily-report-failed.
+    async_invoke = local.async_invoke.daily_report
   }
 
   daily_report = {
@@ -60,6 +62,7 @@ module "daily_report_vpc" {
   environment_variables          = local.daily_report_function.environment_variables
   kms_key_arn                    = var.kms_key_arn
   policy_statements              = local.daily_report_function.policy_statements
+  async_invoke                   = local.daily_report_function.async_invoke
   tracing_mode                   = var.tracing_mode
   log_format                     = "JSON"
   application_log_level          = local.application_log_level
@@ -84,6 +87,7 @@ module "daily_report" {
   environment_variables          = local.daily_report_function.environment_variables
   kms_key_arn                    = var.kms_key_arn
   policy_statements              = local.daily_report_function.policy_statements
+  async_invoke                   = local.daily_report_function.async_invoke
   tracing_mode                   = var.tracing_mode
   log_format                     = "JSON"
   application_log_level          = local.application_log_level

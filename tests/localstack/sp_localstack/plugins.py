@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from localstack.runtime import hooks
 from localstack.services.lambda_.invocation.plugins import RuntimeExecutorPlugin
 from localstack.services.plugins import Service, aws_provider
 
@@ -37,3 +38,51 @@ def dynamodbstreams_moto() -> Service:
     from .dynamodb import MotoDynamoDBStreamsProvider
 
     return Service.for_provider(MotoDynamoDBStreamsProvider(), dispatch_table_factory=MotoFallbackDispatcher)
+
+
+@hooks.on_infra_start()
+def resolvable_function_urls() -> None:
+    """Function URLs as ``http://<id>.lambda-url.<region>.localhost:<port>/`` (function_urls.py)."""
+    from .function_urls import install
+
+    install()
+
+
+@hooks.on_infra_start()
+def concurrent_sqs_pollers() -> None:
+    """SQS mappings keep up to ScalingConfig.MaximumConcurrency batches in flight (esm_concurrency.py)."""
+    from .esm_concurrency import install
+
+    install()
+
+
+@hooks.on_infra_start()
+def iam_enforcement_start() -> None:
+    """``IAM_ENFORCEMENT=enforce|report|off``: IAM for assumed-role callers and service deliveries."""
+    from .iam_enforcement import install
+
+    install()
+
+
+@hooks.on_infra_shutdown()
+def iam_enforcement_stop() -> None:
+    """Write the final IAM report."""
+    from .iam_report import RECORDER
+
+    RECORDER.stop()
+
+
+@hooks.on_infra_start()
+def install_faults() -> None:
+    """Fault injection (off until rules are set via ``SP_FAULTS`` or ``POST /_faults``): faults_gateway.py."""
+    from .faults_gateway import install
+
+    install()
+
+
+@hooks.on_infra_start()
+def install_sfn_errors() -> None:
+    """Step Functions names Lambda service errors of function-ARN tasks as AWS does: sfn_errors.py."""
+    from .sfn_errors import install
+
+    install()
