@@ -120,11 +120,14 @@ locals {
       passthrough_behavior = i.passthrough_behavior, content_handling = i.content_handling, timeout_milliseconds = i.timeout_milliseconds,
       cache_key_parameters = i.cache_key_parameters, connection_type = i.connection_type, connection_id = i.connection_id,
     } }
-    # An unset map reads back as {} after a refresh (LocalStack, and AWS for some responses): null and {} hash alike.
-    gateway_responses = { for r in [aws_api_gateway_gateway_response.not_found] : r.response_type => [
-      r.status_code, r.response_templates == null ? {} : r.response_templates, r.response_parameters == null ? {} : r.response_parameters,
-    ] }
+    gateway_responses = { for r in [aws_api_gateway_gateway_response.not_found] : r.response_type => {
+      status_code = r.status_code, response_templates = r.response_templates, response_parameters = r.response_parameters,
+    } }
   }
+
+  # The provider reads unset attributes back as "", {} or [] after a refresh where they were null at create,
+  # so every empty value counts as null: otherwise the second plan replaces the deployment for nothing.
+  api_redeployment_fingerprint = replace(jsonencode(local.api_redeployment_inputs), "/:(null|\"\"|\\{\\}|\\[\\])([,}])/", ":null$2")
 }
 
 resource "aws_api_gateway_deployment" "orders" {
@@ -133,7 +136,7 @@ resource "aws_api_gateway_deployment" "orders" {
 
   # A new deployment whenever anything a stage serves changes (local.api_redeployment_inputs).
   triggers = {
-    redeployment = sha1(jsonencode(local.api_redeployment_inputs))
+    redeployment = sha1(local.api_redeployment_fingerprint)
   }
 
   lifecycle {

@@ -27,8 +27,17 @@ run "real_aws_defaults" {
   # The deployment trigger is the hash of everything a deployment snapshots, including authorization and
   # request parameters of every method.
   assert {
-    condition     = aws_api_gateway_deployment.orders.triggers.redeployment == sha1(jsonencode(local.api_redeployment_inputs))
-    error_message = "The redeployment trigger must hash local.api_redeployment_inputs."
+    condition     = aws_api_gateway_deployment.orders.triggers.redeployment == sha1(local.api_redeployment_fingerprint)
+    error_message = "The redeployment trigger must hash local.api_redeployment_inputs (empty values normalised)."
+  }
+  assert {
+    condition = (
+      strcontains(local.api_redeployment_fingerprint, "\"authorization\":\"AWS_IAM\"")
+      && strcontains(local.api_redeployment_fingerprint, "\"method.request.path.id\":true")
+      && !strcontains(local.api_redeployment_fingerprint, ":{}") && !strcontains(local.api_redeployment_fingerprint, ":[]")
+      && !strcontains(local.api_redeployment_fingerprint, ":\"\"")
+    )
+    error_message = "The fingerprint keeps every set value and counts unset ones (null, \"\", {}, []) alike, so a refresh that reads them back as empty does not redeploy."
   }
   assert {
     condition = (
