@@ -25,10 +25,11 @@ def test_poison_message_goes_to_dlq_and_the_rest_of_the_batch_succeeds(stack: St
     s3 = stack.client("s3")
     sqs = stack.client("sqs")
 
-    # Objects whose only event is the one in our batch: `.bin` matches no notification suffix.
+    # Good images beside the poison message. Their own S3 notifications name the same executions (the
+    # name is derived from bucket/key/etag), so each image runs once, whichever message is read first.
     good = []
     for i in range(3):
-        key = f"uploads/e2e-{run}/poison-batch/img-{i}.bin"
+        key = f"uploads/e2e-{run}/poison-batch/img-{i}.png"
         body = small_png(i)
         etag = s3.put_object(Bucket=bucket, Key=key, Body=body)["ETag"].strip('"')
         good.append((key, etag, len(body)))
