@@ -12,18 +12,21 @@ locals {
     # Lambda-level on-failure destinations of the async invocations: EventBridge's retry policy and DLQ
     # only cover delivery; once Lambda accepted the event, a failing handler ends here.
     high-value-failed   = { retention = 1209600, purpose = "high_value_order async invocations that failed every attempt" }
-    daily-report-failed = { retention = 1209600, purpose = "daily_report scheduled invocations that failed every attempt" }
+    daily-report-failed = { retention = 1209600, purpose = "daily_report scheduled invocations that failed every attempt or were never delivered" }
   }
 
   all_queues = merge(aws_sqs_queue.this, { image-ingest = aws_sqs_queue.image_ingest })
   dlq_keys   = ["image-ingest-dlq", "notify-dlq", "stream-dlq", "high-value-dlq", "high-value-failed", "daily-report-failed"]
 
   # Service principals allowed to send into a queue, each scoped to one source ARN.
-  queue_service_senders = {
+  queue_service_senders = merge({
     image-ingest   = { service = "s3.amazonaws.com", source_arn = aws_s3_bucket.this["uploads"].arn }
     audit          = { service = "sns.amazonaws.com", source_arn = aws_sns_topic.this["image-processed"].arn }
     high-value-dlq = { service = "events.amazonaws.com", source_arn = module.high_value_order_sources.eventbridge_rule_arns["high-value-orders"] }
-  }
+    }, var.report_schedule_kind == "rule" ? {
+    # The rule-based schedule's delivery DLQ (Scheduler sends with its role instead).
+    daily-report-failed = { service = "events.amazonaws.com", source_arn = module.daily_report_sources.eventbridge_rule_arns["schedule"] }
+  } : {})
 
   topics = {
     image-processed   = "Image processed by the pipeline (fan-out to audit and notify)"

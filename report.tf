@@ -112,6 +112,9 @@ module "daily_report_sources" {
         maximum_retry_attempts       = 3
         maximum_event_age_in_seconds = 3600
       }
+      # Delivery failures (Scheduler could not invoke) land where handler failures do.
+      dead_letter_arn         = aws_sqs_queue.this["daily-report-failed"].arn
+      dead_letter_kms_key_arn = var.kms_key_arn
     }
   } : {}
 
@@ -121,6 +124,7 @@ module "daily_report_sources" {
       name                = "${local.prefix}-daily-report"
       description         = "Daily orders report of the previous UTC day"
       schedule_expression = var.report_schedule_expression
+      dead_letter_arn     = aws_sqs_queue.this["daily-report-failed"].arn
     }
   } : {}
 }

@@ -139,3 +139,23 @@ run "rejects_async_retries_lambda_does_not_allow" {
   }
   expect_failures = [var.async_maximum_retry_attempts]
 }
+
+run "rule_based_schedule_delivery_failures_reach_daily_report_failed" {
+  command = apply
+
+  variables {
+    report_schedule_kind = "rule"
+  }
+
+  assert {
+    condition     = module.daily_report_sources.eventbridge_targets["schedule"].dead_letter_arn == "arn:aws:sqs:us-east-1:123456789012:imgpipe-dev-daily-report-failed"
+    error_message = "The rule-based schedule sends what EventBridge cannot deliver to daily-report-failed."
+  }
+  assert {
+    condition = anytrue([for st in jsondecode(aws_sqs_queue_policy.this["daily-report-failed"].policy).Statement : (
+      st.Effect == "Allow" && st.Principal == { Service = "events.amazonaws.com" } && st.Action == "sqs:SendMessage" &&
+      try(st.Condition.ArnEquals["aws:SourceArn"], null) == module.daily_report_sources.eventbridge_rule_arns["schedule"]
+    )])
+    error_message = "daily-report-failed must let EventBridge (this rule only) send to it."
+  }
+}

@@ -198,10 +198,10 @@ run "wiring" {
         target_arn                   = "arn:aws:lambda:us-east-1:123456789012:function:imgpipe-dev-daily-report"
         maximum_retry_attempts       = 3
         maximum_event_age_in_seconds = 3600
-        dead_letter_arn              = null
+        dead_letter_arn              = "arn:aws:sqs:us-east-1:123456789012:imgpipe-dev-daily-report-failed"
       }
     })
-    error_message = "The daily schedule (EventBridge Scheduler, Etc/UTC, no rule) differs: ${jsonencode(module.daily_report_sources.schedule_targets)}"
+    error_message = "The daily schedule (EventBridge Scheduler, Etc/UTC, no rule, undelivered runs to daily-report-failed) differs: ${jsonencode(module.daily_report_sources.schedule_targets)}"
   }
   assert {
     condition     = local.function_environment.order_stream.EVENT_BUS_NAME == "imgpipe-dev-orders" && local.function_environment.order_stream.EVENT_SOURCE == "imgpipe.orders"

@@ -9,6 +9,8 @@ locals {
 
   scheduler_dlq_arns = distinct(compact([for v in values(local.schedules) : v.dead_letter_arn]))
   scheduler_kms_arns = distinct(compact([for v in values(local.schedules) : v.kms_key_arn]))
+  # Sending to an SQS queue encrypted with a customer key needs the key for the message data key.
+  scheduler_dlq_kms_arns = distinct(compact([for v in values(local.schedules) : v.dead_letter_kms_key_arn]))
 
   scheduler_statements = concat(
     [{
@@ -28,6 +30,12 @@ locals {
       Effect   = "Allow"
       Action   = ["kms:Decrypt"]
       Resource = local.scheduler_kms_arns
+    }] : [],
+    length(local.scheduler_dlq_kms_arns) > 0 ? [{
+      Sid      = "EncryptDeadLetters"
+      Effect   = "Allow"
+      Action   = ["kms:GenerateDataKey", "kms:Decrypt"]
+      Resource = local.scheduler_dlq_kms_arns
     }] : [],
   )
 }

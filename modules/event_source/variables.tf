@@ -455,7 +455,8 @@ variable "schedules" {
     in a local zone), an optional flexible window (1-1440 minutes; null = fire on time), a retry policy,
     an SQS dead-letter queue and a customer managed key. The module creates one Scheduler execution role
     allowed exactly what the targets need: lambda:InvokeFunction on the target, sqs:SendMessage on the
-    DLQs, kms:Decrypt on the keys. `input` defaults to {"source":"aws.scheduler","time":<scheduled time>}.
+    DLQs, kms:Decrypt on the keys (kms:GenerateDataKey too on `dead_letter_kms_key_arn`, the key the DLQ is
+    encrypted with, if any). `input` defaults to {"source":"aws.scheduler","time":<scheduled time>}.
   EOT
   type = map(object({
     name                         = optional(string)
@@ -471,9 +472,10 @@ variable "schedules" {
       maximum_retry_attempts       = optional(number, 185)
       maximum_event_age_in_seconds = optional(number, 86400)
     }), {})
-    dead_letter_arn = optional(string)
-    kms_key_arn     = optional(string)
-    state           = optional(string, "ENABLED")
+    dead_letter_arn         = optional(string)
+    dead_letter_kms_key_arn = optional(string)
+    kms_key_arn             = optional(string)
+    state                   = optional(string, "ENABLED")
   }))
   default = {}
 
@@ -504,6 +506,10 @@ variable "schedules" {
   validation {
     condition     = alltrue([for v in values(var.schedules) : v.dead_letter_arn == null || can(regex("^arn:aws[a-z-]*:sqs:", v.dead_letter_arn))])
     error_message = "schedules[*].dead_letter_arn must be an SQS queue ARN."
+  }
+  validation {
+    condition     = alltrue([for v in values(var.schedules) : v.dead_letter_kms_key_arn == null || (v.dead_letter_arn != null && can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/", coalesce(v.dead_letter_kms_key_arn, "-"))))])
+    error_message = "schedules[*].dead_letter_kms_key_arn must be a KMS key ARN, and only goes with a dead_letter_arn."
   }
   validation {
     condition     = alltrue([for v in values(var.schedules) : v.kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/", v.kms_key_arn))])

@@ -140,3 +140,36 @@ run "rejects_bad_expression" {
 
   expect_failures = [var.schedules]
 }
+
+run "dlq_encrypted_with_a_customer_key_gets_the_key" {
+  command = apply
+
+  variables {
+    schedules = {
+      daily = {
+        schedule_expression     = "cron(0 6 * * ? *)"
+        dead_letter_arn         = "arn:aws:sqs:eu-west-1:111122223333:report-dlq"
+        dead_letter_kms_key_arn = "arn:aws:kms:eu-west-1:111122223333:key/99999999-2222-3333-4444-555555555555"
+      }
+    }
+  }
+
+  assert {
+    condition = jsondecode(aws_iam_role_policy.scheduler[0].policy).Statement == [
+      { Sid = "InvokeTarget", Effect = "Allow", Action = ["lambda:InvokeFunction"], Resource = ["arn:aws:lambda:eu-west-1:111122223333:function:demo-fn:live"] },
+      { Sid = "SendToDeadLetterQueues", Effect = "Allow", Action = ["sqs:SendMessage"], Resource = ["arn:aws:sqs:eu-west-1:111122223333:report-dlq"] },
+      { Sid = "EncryptDeadLetters", Effect = "Allow", Action = ["kms:GenerateDataKey", "kms:Decrypt"], Resource = ["arn:aws:kms:eu-west-1:111122223333:key/99999999-2222-3333-4444-555555555555"] },
+    ]
+    error_message = "role policy: the DLQ's key for the message data key, and no schedule key"
+  }
+}
+
+run "rejects_a_dlq_key_without_a_dlq" {
+  command = plan
+
+  variables {
+    schedules = { daily = { schedule_expression = "cron(0 6 * * ? *)", dead_letter_kms_key_arn = "arn:aws:kms:eu-west-1:111122223333:key/99999999-2222-3333-4444-555555555555" } }
+  }
+
+  expect_failures = [var.schedules]
+}
