@@ -13,7 +13,8 @@
 #   outputs  terraform output -json
 #   plan     terraform plan -detailed-exitcode (exit 0 = no changes, 2 = changes, 1 = error)
 # env: LOCALSTACK_ENDPOINT (default http://127.0.0.1:${LOCALSTACK_PORT:-4566}), TF_PARALLELISM (default 16),
-#      DEPLOY_BUILD_DIR (build output to deploy, default <root>/build)
+#      DEPLOY_BUILD_DIR (build output to deploy, default <root>/build),
+#      TF_SHARED_PROVIDER=0 (one provider process per terraform command instead of one shared)
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -24,10 +25,21 @@ parallelism="${TF_PARALLELISM:-16}"
 build_src="${DEPLOY_BUILD_DIR:-$root/build}"
 tf() { "$root/scripts/terraform.sh" -chdir="$work" "$@"; }
 say() { printf '[deploy-local] %s\n' "$*" >&2; }
+# shellcheck source=scripts/shared_provider.sh
+source "$root/scripts/shared_provider.sh"
+trap shared_provider_stop EXIT
 
 elapsed() { awk -v a="$1" -v b="$(date +%s%N)" 'BEGIN { printf "%.1f", (b - a) / 1e9 }'; }
 
-usage() { sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 64; }
+usage() { sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 64; }
+
+# with_progress <label> <log>: keeps terraform's output in <log> and prints resources done/total and the
+# slowest one in flight while it runs (scripts/tf_progress.py; stdlib only).
+with_progress() {
+  local py=python3
+  [ -x "$root/.venv/bin/python" ] && py="$root/.venv/bin/python"
+  tee "$2" | "$py" "$root/scripts/tf_progress.py" --label "$1"
+}
 
 check_localstack() {
   if ! curl -fsS -m 5 "$endpoint/_localstack/health" >/dev/null 2>&1; then
@@ -126,7 +138,10 @@ orders_api_publish_versions = false
 HCL
 
   # init is cheap and picks up module changes; providers come from the machine's mirror.
-  tf init -input=false -no-color >"$work/init.log" 2>&1 || { cat "$work/init.log" >&2; exit 1; }
+  env -u TF_REATTACH_PROVIDERS "$root/scripts/terraform.sh" -chdir="$work" init -input=false -no-color >"$work/init.log" 2>&1 ||
+    { cat "$work/init.log" >&2; exit 1; }
+  # every terraform command below talks to one provider process (scripts/shared_provider.sh)
+  shared_provider_start "$work"
 }
 
 has_state() {
@@ -156,12 +171,12 @@ case "$cmd" in
     prepare
     discard_stale_state
     start=$(date +%s%N)
-    tf apply -input=false -auto-approve -no-color -parallelism="$parallelism" >"$work/apply.log" 2>&1 || {
+    tf apply -input=false -auto-approve -no-color -parallelism="$parallelism" 2>&1 | with_progress apply "$work/apply.log" || {
       tail -n 60 "$work/apply.log" >&2
       say "apply failed (full log: $work/apply.log)"
       exit 1
     }
-        grep -E '^Apply complete!' "$work/apply.log" >&2 || true
+    grep -E '^Apply complete!' "$work/apply.log" >&2 || true
     say "apply finished in $(elapsed "$start") s (log: $work/apply.log)"
     ;;
   destroy)
@@ -172,12 +187,12 @@ case "$cmd" in
     check_localstack
     prepare
     start=$(date +%s%N)
-    tf destroy -input=false -auto-approve -no-color -parallelism="$parallelism" >"$work/destroy.log" 2>&1 || {
+    tf destroy -input=false -auto-approve -no-color -parallelism="$parallelism" 2>&1 | with_progress destroy "$work/destroy.log" || {
       tail -n 60 "$work/destroy.log" >&2
       say "destroy failed (full log: $work/destroy.log)"
       exit 1
     }
-        grep -E '^Destroy complete!' "$work/destroy.log" >&2 || true
+    grep -E '^Destroy complete!' "$work/destroy.log" >&2 || true
     say "destroy finished in $(elapsed "$start") s"
     ;;
   outputs)

@@ -181,6 +181,11 @@ cmd_up() {
   } >>"$log"
   (
     exec 8>&- # the lock must not outlive this script
+    # nor any lock a caller holds (`flock /tmp/heavy.lock make demo` would stay locked while LocalStack runs)
+    for fd in /proc/$BASHPID/fd/*; do
+      fd="${fd##*/}"
+      if [ "$fd" -gt 2 ]; then eval "exec $fd>&-" 2>/dev/null || true; fi
+    done
     cd "$state" # a directory that shadows no package name (the clone root has tests/, scripts/...)
     exec env -u TMPDIR \
       GATEWAY_LISTEN="127.0.0.1:$port" \
