@@ -5,6 +5,7 @@
 #
 # usage: scripts/lint_terraform.sh
 # env:   LINT_SKIP_CHECKOV=1  skip checkov (e.g. while iterating)
+#        VALIDATE_JOBS=<n>    directories validated in parallel (default 4)
 set -uo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$here"
@@ -40,15 +41,33 @@ for d in modules/*/ modules/*/examples/*/; do
 done
 compgen -G "*.tf" >/dev/null && validate_dirs+=(".")
 
-begin "terraform validate (${#validate_dirs[@]} directories)"
+begin "terraform validate (${#validate_dirs[@]} directories, in parallel, one shared provider process)"
 rc=0
+validate_out="$(mktemp -d)"
+# init one directory first (fills the plugin cache), then the rest in parallel
+"$tf" -chdir="${validate_dirs[0]}" init -backend=false -input=false -no-color >/dev/null 2>&1 || true
+# shellcheck source=scripts/shared_provider.sh
+source "$here/scripts/shared_provider.sh"
+shared_provider_start "${validate_dirs[0]}"
+trap 'rm -rf "$validate_out"; shared_provider_stop' EXIT
+validate_one() { # <index> <dir>
+  local out="$validate_out/$1"
+  if ! env -u TF_REATTACH_PROVIDERS "$tf" -chdir="$2" init -backend=false -input=false -no-color >"$out.log" 2>&1; then
+    echo "    $2: init failed" >"$out.err"; sed 's/^/      /' "$out.log" >>"$out.err"; return
+  fi
+  if ! "$tf" -chdir="$2" validate -no-color >"$out.log" 2>&1; then
+    echo "    $2: INVALID" >"$out.err"; sed 's/^/      /' "$out.log" >>"$out.err"
+  fi
+}
+n=0
 for d in "${validate_dirs[@]}"; do
-  if ! out="$("$tf" -chdir="$d" init -backend=false -input=false -no-color 2>&1)"; then
-    rc=1; echo "    $d: init failed"; echo "$out" | sed 's/^/      /'; continue
-  fi
-  if ! out="$("$tf" -chdir="$d" validate -no-color 2>&1)"; then
-    rc=1; echo "    $d: INVALID"; echo "$out" | sed 's/^/      /'
-  fi
+  while [ "$(jobs -rp | wc -l)" -ge "${VALIDATE_JOBS:-4}" ]; do wait -n || true; done
+  validate_one "$n" "$d" &
+  n=$((n + 1))
+done
+wait
+for ((i = 0; i < n; i++)); do
+  if [ -f "$validate_out/$i.err" ]; then rc=1; cat "$validate_out/$i.err"; fi
 done
 done_step validate "$rc"
 

@@ -4,13 +4,14 @@
 # Prints a summary and exits non-zero if any directory fails (or a module has no tests).
 #
 # usage: scripts/tftest.sh [dir...]          (default: every module, then the root)
-# env:   TFTEST_JOBS=<n>  directories tested in parallel (default 2)
+# env:   TFTEST_JOBS=<n>  directories tested in parallel (default 3)
+#        TF_SHARED_PROVIDER=0 one provider process per terraform command (default: one for the whole run)
 #        TFTEST_VERBOSE=1 print every run's output, not only failures
 set -uo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$here"
 tf="$here/scripts/terraform.sh"
-jobs="${TFTEST_JOBS:-2}"
+jobs="${TFTEST_JOBS:-3}"
 
 has_tests() { compgen -G "$1/tests/*.tftest.hcl" >/dev/null; }
 
@@ -18,13 +19,13 @@ dirs=()
 if [ "$#" -gt 0 ]; then
   dirs=("$@")
 else
-  for d in modules/*/; do
-    [ -d "$d" ] && dirs+=("${d%/}")
-  done
-  # The root module gets plan tests in tests/ once it exists.
+  # The root first: it is the slowest directory, so it starts while the modules run beside it.
   if compgen -G "*.tf" >/dev/null && has_tests .; then
     dirs+=(".")
   fi
+  for d in modules/*/; do
+    [ -d "$d" ] && dirs+=("${d%/}")
+  done
 fi
 if [ "${#dirs[@]}" -eq 0 ]; then
   echo "tftest: nothing to test" >&2
@@ -34,9 +35,13 @@ fi
 # Warm the shared plugin cache once (the CLI config from terraform.sh sets plugin_cache_dir),
 # so parallel inits only link the provider.
 "$tf" -chdir="${dirs[0]}" init -backend=false -input=false -no-color >/dev/null 2>&1 || true
+# One provider process serves every `run` block of every directory (scripts/shared_provider.sh).
+# shellcheck source=scripts/shared_provider.sh
+source "$here/scripts/shared_provider.sh"
+shared_provider_start "${dirs[0]}"
 
 results="$(mktemp -d)"
-trap 'rm -rf "$results"' EXIT
+trap 'rm -rf "$results"; shared_provider_stop' EXIT
 
 test_dir() {
   local dir="$1" slot="$2" log="$results/$2.log" start rc=0 summary
@@ -46,7 +51,7 @@ test_dir() {
     printf '%s\t%s\t%s\t%s\n' "$dir" "FAIL" "0" "no tests" >"$results/$slot.res"
     return
   fi
-  if ! "$tf" -chdir="$dir" init -backend=false -input=false -no-color >"$log" 2>&1; then
+  if ! env -u TF_REATTACH_PROVIDERS "$tf" -chdir="$dir" init -backend=false -input=false -no-color >"$log" 2>&1; then
     rc=1; summary="init failed"
   else
     : >"$log"
