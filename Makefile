@@ -10,7 +10,8 @@ PY := $(VENV)/bin/python
 TF := scripts/terraform.sh
 
 .PHONY: help venv build unit lint tftest checkov localstack-up localstack-down localstack-logs \
-        integration deploy-local destroy-local outputs-local demo test bench plan apply docs plan-fixtures clean
+        integration deploy-local destroy-local outputs-local demo test bench plan apply docs plan-fixtures clean \
+        invoke logs
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -53,6 +54,14 @@ destroy-local: ## destroy the LocalStack deployment
 
 outputs-local: ## terraform output -json of the LocalStack deployment
 	bash scripts/deploy_local.sh outputs
+
+invoke: venv ## invoke a deployed function: FN=<name> [EVENT=<file>|-] (prints result, error, its logs)
+	@[ -n "$(FN)" ] || { echo "usage: make invoke FN=<name> [EVENT=<file>|-]  (names: ls functions/)" >&2; exit 2; }
+	$(PY) scripts/local_fn.py invoke $(FN) $(if $(EVENT),--event $(EVENT),)
+
+logs: venv ## a deployed function's log group: FN=<name> [FOLLOW=1]
+	@[ -n "$(FN)" ] || { echo "usage: make logs FN=<name> [FOLLOW=1]" >&2; exit 2; }
+	$(PY) scripts/local_fn.py logs $(FN) $(if $(FOLLOW),--follow,)
 
 integration: venv build localstack-up ## LocalStack smoke suite + end-to-end pipeline suite
 	$(PY) -m pytest tests/integration -q
