@@ -11,7 +11,7 @@ TF := scripts/terraform.sh
 
 .PHONY: help venv build unit lint tftest checkov localstack-up localstack-down localstack-logs \
         integration deploy-local destroy-local outputs-local demo test bench plan apply docs plan-fixtures clean \
-        invoke logs
+        invoke logs dev
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -54,6 +54,9 @@ destroy-local: ## destroy the LocalStack deployment
 
 outputs-local: ## terraform output -json of the LocalStack deployment
 	bash scripts/deploy_local.sh outputs
+
+dev: venv build ## watch functions/ and layers/: each change is rebuilt and live in the local deployment, no apply
+	$(PY) scripts/dev.py
 
 invoke: venv ## invoke a deployed function: FN=<name> [EVENT=<file>|-] (prints result, error, its logs)
 	@[ -n "$(FN)" ] || { echo "usage: make invoke FN=<name> [EVENT=<file>|-]  (names: ls functions/)" >&2; exit 2; }

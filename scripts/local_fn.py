@@ -56,17 +56,38 @@ def client(service: str) -> Any:
     )
 
 
-def deployed_names() -> dict[str, str]:
-    """short name -> deployed name, from the local deployment's outputs (empty when there is none)."""
-    state = ROOT / ".local" / "deploy" / "terraform.tfstate"
-    if not state.is_file():
+STATE = ROOT / ".local" / "deploy" / "terraform.tfstate"
+DEV_LAYERS = ROOT / ".local" / "dev-layers.json"  # layer versions `make dev` published since the last apply
+
+
+def _output(name: str) -> dict[str, str]:
+    if not STATE.is_file():
         return {}
     try:
-        outputs = json.loads(state.read_text()).get("outputs", {})
+        outputs = json.loads(STATE.read_text()).get("outputs", {})
     except ValueError:
         return {}
-    value = outputs.get("function_names", {}).get("value", {})
+    value = outputs.get(name, {}).get("value", {})
     return {str(k): str(v) for k, v in value.items()} if isinstance(value, dict) else {}
+
+
+def deployed_names() -> dict[str, str]:
+    """short name -> deployed name, from the local deployment's outputs (empty when there is none)."""
+    return _output("function_names")
+
+
+def deployed_layer_arns() -> dict[str, str]:
+    """layer name -> the version functions use now: the apply's, or the one `make dev` published since."""
+    arns = _output("layer_version_arns")
+    if DEV_LAYERS.is_file() and STATE.is_file() and DEV_LAYERS.stat().st_mtime > STATE.stat().st_mtime:
+        arns.update(json.loads(DEV_LAYERS.read_text()))
+    return arns
+
+
+def remember_layer_arn(name: str, arn: str) -> None:
+    known = json.loads(DEV_LAYERS.read_text()) if DEV_LAYERS.is_file() else {}
+    known[name] = arn
+    DEV_LAYERS.write_text(json.dumps(known, indent=2) + "\n")
 
 
 def resolve(fn: str) -> str:
