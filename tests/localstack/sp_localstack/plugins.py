@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from localstack.runtime import hooks
 from localstack.services.lambda_.invocation.plugins import RuntimeExecutorPlugin
 from localstack.services.plugins import Service, aws_provider
 
@@ -37,3 +38,11 @@ def dynamodbstreams_moto() -> Service:
     from .dynamodb import MotoDynamoDBStreamsProvider
 
     return Service.for_provider(MotoDynamoDBStreamsProvider(), dispatch_table_factory=MotoFallbackDispatcher)
+
+
+@hooks.on_infra_start()
+def resolvable_function_urls() -> None:
+    """Function URLs as ``http://<id>.lambda-url.<region>.localhost:<port>/`` (function_urls.py)."""
+    from .function_urls import install
+
+    install()
