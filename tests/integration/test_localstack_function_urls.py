@@ -46,7 +46,6 @@ def test_reported_function_url_resolves_and_answers(
     assert json.loads(response.read()) == {"path": "/orders/7", "query": "full=1"}
 
     if shutil.which("curl"):  # curl resolves *.localhost itself, as browsers do: the pasted URL works
-        out = subprocess.run(
-            ["curl", "-fsS", "-m", "30", url.rstrip("/") + "/pasted"], capture_output=True, text=True, check=True
-        )
+        pasted = url.rstrip("/") + "/pasted"
+        out = subprocess.run(["curl", "-fsS", "-m", "30", pasted], capture_output=True, text=True, check=True)
         assert json.loads(out.stdout)["path"] == "/pasted"
