@@ -46,3 +46,11 @@ def resolvable_function_urls() -> None:
     from .function_urls import install
 
     install()
+
+
+@hooks.on_infra_start()
+def concurrent_sqs_pollers() -> None:
+    """SQS mappings keep up to ScalingConfig.MaximumConcurrency batches in flight (esm_concurrency.py)."""
+    from .esm_concurrency import install
+
+    install()
