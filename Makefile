@@ -74,13 +74,18 @@ demo: venv build localstack-up ## build, deploy to the embedded LocalStack, push
 	$(PY) scripts/demo.py
 
 test: ## everything CI runs: lint, unit, terraform tests, integration (LocalStack)
+	@mkdir -p .local && date +%s > .local/.test-start
 	$(MAKE) lint
 	$(MAKE) unit
 	$(MAKE) tftest
-	rc=0; $(MAKE) integration || rc=$$?; $(MAKE) localstack-down; exit $$rc
+	rc=0; $(MAKE) integration || rc=$$?; $(MAKE) localstack-down; \
+	start=$$(cat .local/.test-start 2>/dev/null || date +%s); \
+	echo "$$(date -u +%FT%TZ) make test $$(( $$(date +%s) - start )) s rc=$$rc" >> .local/test-times.txt; exit $$rc
 
-bench: venv build ## benchmarks (print numbers, assert nothing about speed)
+bench: venv build ## benchmarks (print numbers, assert nothing about speed); the local loop needs LocalStack
 	$(PY) scripts/bench.py
+	$(MAKE) localstack-up
+	$(PY) scripts/bench_local.py
 
 plan: venv build ## terraform plan of the root against real AWS (BACKEND_CONFIG=path/to/backend.hcl)
 	@if [ -n "$(BACKEND_CONFIG)" ] && ! grep -qsE '^\s*backend\s+"s3"' *.tf; then printf 'terraform {\n  backend "s3" {}\n}\n' > ci_backend_override.tf; fi
