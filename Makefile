@@ -10,7 +10,7 @@ PY := $(VENV)/bin/python
 TF := scripts/terraform.sh
 
 .PHONY: help venv build unit lint tftest checkov localstack-up localstack-down localstack-logs \
-        integration deploy-local destroy-local outputs-local demo test bench plan apply docs plan-fixtures clean \
+        integration deploy-local destroy-local outputs-local demo test bench plan apply docs plan-fixtures clean lock audit \
         invoke logs dev
 
 help: ## list targets
@@ -24,6 +24,12 @@ venv: $(VENV)/.ok ## create the project venv (Python 3.12)
 
 build: venv ## build every function and layer zip into build/ (ARCH=x86_64|arm64 PYTHON_VERSION=3.12|3.13)
 	$(PY) scripts/build.py --arch $(ARCH) --python $(PYTHON_VERSION)
+
+lock: venv ## regenerate the hashed layer locks (layers/*/requirements.in -> requirements.txt) with uv
+	bash scripts/lock.sh
+
+audit: venv ## vulnerability audit of every layer lock and the dev venv (pip-audit, PyPI; allow list audit-allow.toml)
+	$(PY) scripts/audit.py
 
 unit: venv ## unit tests (no network)
 	$(PY) -m pytest tests/unit -q
@@ -77,6 +83,7 @@ test: ## everything CI runs: lint, unit, terraform tests, integration (LocalStac
 	@mkdir -p .local && date +%s > .local/.test-start
 	$(MAKE) lint
 	$(MAKE) unit
+	$(MAKE) audit
 	$(MAKE) tftest
 	rc=0; $(MAKE) integration || rc=$$?; $(MAKE) localstack-down; \
 	start=$$(cat .local/.test-start 2>/dev/null || date +%s); \

@@ -190,7 +190,7 @@ variable "thumbnail_sizes" {
 variable "image_suffixes" {
   description = "Object key suffixes under uploads/ that trigger the pipeline (one S3 notification rule each)."
   type        = list(string)
-  default     = [".jpg", ".jpeg", ".png", ".gif", ".webp"]
+  default     = [".jpg", ".jpeg", ".png", ".gif", ".webp", ".heic", ".heif", ".avif"]
 
   validation {
     condition     = length(var.image_suffixes) > 0 && alltrue([for s in var.image_suffixes : can(regex("^\\.[a-z0-9]+$", s))])

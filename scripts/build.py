@@ -35,6 +35,8 @@ import base64
 import concurrent.futures
 import contextlib
 import csv
+import datetime as dt
+import email.parser
 import hashlib
 import json
 import os
@@ -47,6 +49,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
 import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -56,7 +59,7 @@ from typing import Any
 # Bump when anything that shapes the zips changes (layout, normalisation, layer logic): it is part
 # of every inputs_sha256 and of the layer cache key, so old manifests entries and cached layers
 # are rebuilt instead of being trusted.
-BUILDER_VERSION = "2"
+BUILDER_VERSION = "4"
 MANIFEST_VERSION = 1
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -89,6 +92,8 @@ EXCLUDED_SUFFIXES = (".pyc", ".pyo")
 # the installed tree: a layer copy would shadow the runtime's botocore and skew it against the
 # runtime's boto3. Listing one explicitly in requirements.txt keeps it.
 RUNTIME_PROVIDED = frozenset({"boto3", "botocore", "s3transfer"})
+# dist-info files that say how or by whom a wheel was installed, not what it contains.
+VOLATILE_DIST_FILES = ("REQUESTED", "direct_url.json", "INSTALLER", "uv_cache.json", "uv_build.json")
 
 DEFAULT_LAYER_CACHE = (
     Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "serverless-pipeline" / "layers"
@@ -196,14 +201,34 @@ def input_files(target: Target) -> list[tuple[str, Path]]:
     return files
 
 
-def inputs_sha256(target: Target, arch: str, python: str) -> str:
+def inputs_sha256(target: Target, arch: str, python: str, bytecode: bool = True) -> str:
     h = hashlib.sha256(
-        f"builder={BUILDER_VERSION}\0kind={target.kind}\0arch={arch}\0python={python}\n".encode()
+        f"builder={BUILDER_VERSION}\0kind={target.kind}\0arch={arch}\0python={python}"
+        f"\0bytecode={int(bytecode)}\n".encode()
     )
     for rel, path in input_files(target):
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
         h.update(f"{rel}\0{file_mode(path):o}\0{digest}\n".encode())
     return h.hexdigest()
+
+
+DIGEST_CACHE = ".zip-digests.json"  # local to one output dir, not part of the manifest
+
+
+def _stat_key(path: Path) -> list[int]:
+    st = path.stat()
+    return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
+
+
+def zip_sha256(path: Path, digests: dict[str, list[Any]]) -> str:
+    """file_sha256 of an output zip, trusted from digests while its stat is unchanged."""
+    key, stat_now = str(path), _stat_key(path)
+    cached = digests.get(key)
+    if cached and cached[:-1] == stat_now:
+        return str(cached[-1])
+    digest = file_sha256(path)
+    digests[key] = [*stat_now, digest]
+    return digest
 
 
 def file_sha256(path: Path) -> str:
@@ -294,44 +319,93 @@ def _pinned(req: Path) -> set[str]:
     return pins
 
 
-def pip_install(target: Target, dest: Path, arch: str, python: str, extra_args: Sequence[str]) -> None:
-    assert target.requirements is not None
+def unhashed_requirements(req: Path) -> list[str]:
+    """Requirement lines of req that carry no --hash (a lock made by `make lock` has none)."""
+    missing: list[str] = []
+    logical = ""
+    for raw in req.read_text().splitlines():
+        line = raw.split(" #", 1)[0].rstrip() if not raw.lstrip().startswith("#") else ""
+        if line.endswith("\\"):
+            logical += line[:-1] + " "
+            continue
+        logical += line
+        stripped = logical.strip()
+        logical = ""
+        if stripped and not stripped.startswith("-") and "--hash=" not in stripped:
+            missing.append(stripped.split()[0])
+    return missing
+
+
+def find_uv() -> str | None:
+    """uv next to the running interpreter (the project venv pins it), else on PATH."""
+    beside = Path(sys.executable).parent / "uv"
+    if beside.is_file() and os.access(beside, os.X_OK):
+        return str(beside)
+    return shutil.which("uv")
+
+
+def resolve_installer(choice: str) -> tuple[str, str | None]:
+    """('uv', path) or ('pip', None) for --installer auto|uv|pip."""
+    uv = find_uv() if choice in ("auto", "uv") else None
+    if choice == "uv" and uv is None:
+        raise BuildError("--installer uv: uv not found (it is pinned in requirements-dev.txt: make venv)")
+    return ("uv", uv) if uv else ("pip", None)
+
+
+def install_command(
+    installer: tuple[str, str | None], req: Path, dest: Path, arch: str, python: str, extra: Sequence[str]
+) -> list[str]:
+    """The install of a hashed lock: binary wheels for the Lambda platform, no resolution, hashes checked.
+
+    Lambda python3.12/3.13 run on Amazon Linux 2023 (glibc 2.34): manylinux_2_28 (and older) wheels.
+    --no-deps: the lock is complete; nothing outside it is installed.
+    """
+    kind, uv = installer
     pip_arch = PIP_ARCH[arch]
-    # Lambda python3.12/3.13 run on Amazon Linux 2023 (glibc 2.34), so both manylinux2014 (glibc 2.17)
-    # and manylinux_2_28 wheels are compatible. Both tags are passed: Pillow 12.2.0 still ships
-    # manylinux2014 cp312 wheels, newer Pillow releases only manylinux_2_28 ones.
-    cmd = [
-        sys.executable,
-        "-m",
-        "pip",
-        "install",
-        "--disable-pip-version-check",
-        "--no-compile",
-        "--quiet",
-        "--no-input",
-        "--platform",
-        f"manylinux2014_{pip_arch}",
-        "--platform",
-        f"manylinux_2_28_{pip_arch}",
-        "--implementation",
-        "cp",
-        "--python-version",
-        python,
-        "--only-binary=:all:",
-        "--target",
-        str(dest),
-        "-r",
-        str(target.requirements),
-        *extra_args,
-    ]
+    if kind == "uv":
+        assert uv is not None
+        return [
+            uv, "pip", "install", "--quiet", "--no-progress", "--no-config",
+            "--python", sys.executable, "--python-platform", f"{pip_arch}-manylinux_2_28",
+            "--python-version", python, "--only-binary", ":all:", "--require-hashes", "--no-deps",
+            "--target", str(dest), "-r", str(req), *extra,
+        ]  # fmt: skip
+    return [
+        sys.executable, "-m", "pip", "install", "--disable-pip-version-check", "--no-compile", "--quiet",
+        "--no-input", "--platform", f"manylinux_2_28_{pip_arch}", "--implementation", "cp",
+        "--python-version", python, "--only-binary=:all:", "--require-hashes", "--no-deps",
+        "--target", str(dest), "-r", str(req), *extra,
+    ]  # fmt: skip
+
+
+def install_requirements(target: Target, dest: Path, opts: Options) -> None:
+    assert target.requirements is not None
+    rel = target.requirements.relative_to(target.src.parent.parent).as_posix()
+    missing = unhashed_requirements(target.requirements)
+    if missing:
+        raise BuildError(
+            f"{target.label}: {rel} is not a hashed lock ({', '.join(missing[:3])} without --hash); "
+            "run 'make lock'"
+        )
+    cmd = install_command(
+        opts.installer, target.requirements, dest, opts.arch, opts.python, opts.pip_extra_args
+    )
     env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
     proc = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False)
     if proc.returncode != 0:
-        lines = [ln.strip() for ln in (proc.stderr or proc.stdout).splitlines() if ln.strip()]
-        errors = [ln for ln in lines if ln.startswith("ERROR")] or lines[-3:]
-        tail = " | ".join(errors[-3:]) or f"exit status {proc.returncode}"
-        rel = target.requirements.relative_to(target.src.parent.parent).as_posix()
-        raise BuildError(f"{target.label}: pip could not install {rel}: {tail}")
+        raise BuildError(f"{target.label}: {opts.installer[0]} could not install {rel}: {_error_tail(proc)}")
+
+
+def _error_tail(proc: subprocess.CompletedProcess[str]) -> str:
+    """The installer's error on one line: pip's ERROR lines, or uv's error/× line and what follows it."""
+    lines = [ln.strip(" \t│╰─▶") for ln in (proc.stderr or proc.stdout).splitlines() if ln.strip()]
+    lines = [ln for ln in lines if ln]
+    first = next((i for i, ln in enumerate(lines) if ln.startswith(("ERROR", "error", "×"))), None)
+    picked = lines[-3:] if first is None else lines[first : first + 3]
+    if any(ln.startswith("ERROR") for ln in lines):
+        picked = [ln for ln in lines if ln.startswith("ERROR")][-3:]
+    text = " | ".join(picked) or f"exit status {proc.returncode}"
+    return text if len(text) <= 400 else text[:397] + "..."
 
 
 def _remove_distribution(site: Path, dist_info: Path) -> None:
@@ -371,7 +445,7 @@ def normalise_installed_tree(site: Path, requirements: Path) -> list[str]:
             continue
         if cname not in pinned:
             unpinned.append(f"{cname}=={version}")
-        for volatile in ("REQUESTED", "direct_url.json"):
+        for volatile in VOLATILE_DIST_FILES:
             (dist_info / volatile).unlink(missing_ok=True)
     for record in sorted(site.glob("*.dist-info/RECORD")):
         _rewrite_record(site, record)
@@ -379,18 +453,185 @@ def normalise_installed_tree(site: Path, requirements: Path) -> list[str]:
 
 
 def _rewrite_record(site: Path, record: Path) -> None:
-    """Keep only RECORD rows naming files that are still in the tree (plus RECORD itself)."""
+    """Rewrite RECORD from the tree: the files it named that are still there, sorted, with their own
+    sha256 and size (plus RECORD itself). Whatever installer wrote it (pip, uv), the bytes are the same."""
     site_resolved = site.resolve()
-    kept: list[str] = []
-    raw = record.read_bytes().decode()
-    for line in raw.splitlines(keepends=True):
-        rows = list(csv.reader([line]))
-        if not rows or not rows[0]:
+    rows: dict[str, str] = {}
+    with record.open(newline="") as f:
+        for row in csv.reader(f):
+            if not row or not row[0]:
+                continue
+            p = (record.parent.parent / row[0]).resolve()
+            if p == record.resolve() or not (p.is_relative_to(site_resolved) and p.is_file()):
+                continue
+            rel = p.relative_to(site_resolved).as_posix()
+            digest = base64.urlsafe_b64encode(hashlib.sha256(p.read_bytes()).digest()).rstrip(b"=").decode()
+            rows[rel] = f"{rel},sha256={digest},{p.stat().st_size}"
+    rows[record.relative_to(site).as_posix()] = f"{record.relative_to(site).as_posix()},,"
+    record.write_bytes("".join(f"{rows[k]}\n" for k in sorted(rows)).encode())
+
+
+# --------------------------------------------------------------------------------------------
+# bytecode
+
+# Where Lambda puts a zip's root: co_filename in the .pyc names the file as it is at run time.
+RUNTIME_ROOT = {"functions": "/var/task", "layers": "/opt"}
+
+# Runs in the target interpreter: PEP 552 unchecked-hash .pyc (no mtime inside, not revalidated
+# against the source at import, so /var/task and /opt being read-only costs nothing). One fresh
+# process per target, files in sorted order: marshal's output then depends only on the inputs.
+_COMPILER = """
+import json, py_compile, sys
+failed = 0
+for src, cfile, dfile in json.load(sys.stdin):
+    try:
+        py_compile.compile(src, cfile=cfile, dfile=dfile, doraise=True,
+                           invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH)
+    except (py_compile.PyCompileError, SyntaxError, ValueError, UnicodeDecodeError):
+        failed += 1
+print(failed)
+"""
+
+_INTERPRETERS: dict[str, str] = {}
+
+
+def target_interpreter(python: str) -> str:
+    """A CPython of the target minor version (the running one, else scripts/find_python.sh)."""
+    if python == f"{sys.version_info[0]}.{sys.version_info[1]}":
+        return sys.executable
+    if python not in _INTERPRETERS:
+        proc = subprocess.run(
+            ["bash", str(ROOT / "scripts" / "find_python.sh"), python],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if proc.returncode != 0 or not proc.stdout.strip():
+            raise BuildError(
+                f"no Python {python} interpreter to compile bytecode with ({proc.stderr.strip()}); "
+                "install it or pass --no-bytecode"
+            )
+        _INTERPRETERS[python] = proc.stdout.strip()
+    return _INTERPRETERS[python]
+
+
+def compile_bytecode(target: Target, entries: dict[str, Path], tmp: Path, python: str) -> dict[str, Path]:
+    """{arcname of __pycache__/<mod>.cpython-3XY.pyc: file} for every .py entry that compiles."""
+    tag = "cpython-" + python.replace(".", "")
+    jobs: list[tuple[str, str, str]] = []
+    pycs: dict[str, Path] = {}
+    for arcname in sorted(entries):
+        if not arcname.endswith(".py"):
             continue
-        p = (record.parent.parent / rows[0][0]).resolve()
-        if p == record.resolve() or (p.is_relative_to(site_resolved) and p.is_file()):
-            kept.append(line)
-    record.write_bytes("".join(kept).encode())
+        folder, _, filename = arcname.rpartition("/")
+        pyc_arc = f"{folder + '/' if folder else ''}__pycache__/{filename[:-3]}.{tag}.pyc"
+        cfile = tmp / pyc_arc
+        jobs.append((str(entries[arcname]), str(cfile), f"{RUNTIME_ROOT[target.kind]}/{arcname}"))
+        pycs[pyc_arc] = cfile
+    if not jobs:
+        return {}
+    proc = subprocess.run(
+        [target_interpreter(python), "-I", "-c", _COMPILER],
+        input=json.dumps(jobs),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if proc.returncode != 0:
+        raise BuildError(f"{target.label}: compiling bytecode failed: {proc.stderr.strip()[-300:]}")
+    # a file that does not compile for this Python (e.g. a py2 template) ships as source only
+    return {arc: path for arc, path in pycs.items() if path.is_file()}
+
+
+# --------------------------------------------------------------------------------------------
+# what a zip holds: per-file hashes (the manifest) and a CycloneDX SBOM (build/sbom/)
+
+
+@dataclass(frozen=True)
+class Distribution:
+    name: str
+    version: str
+    license: str | None
+
+
+def zip_contents(zip_path: Path) -> tuple[dict[str, str], list[Distribution]]:
+    """({arcname: sha256} of every entry, the Python distributions installed in it)."""
+    files: dict[str, str] = {}
+    dists: list[Distribution] = []
+    with zipfile.ZipFile(zip_path) as zf:
+        for info in zf.infolist():
+            data = zf.read(info)
+            files[info.filename] = hashlib.sha256(data).hexdigest()
+            if re.fullmatch(r"(python/)?[^/]+\.dist-info/METADATA", info.filename):
+                meta = email.parser.BytesHeaderParser().parsebytes(data)
+                dists.append(Distribution(meta["Name"], meta["Version"], meta.get("License-Expression")))
+    return files, sorted(dists, key=lambda d: canonical_name(d.name))
+
+
+def sbom_json(target: Target, zip_sha256: str, dists: list[Distribution], layers: Sequence[str]) -> str:
+    """A CycloneDX 1.6 SBOM of one zip: its Python distributions, and for a function the layers it runs
+    with (by name: each layer's own SBOM describes it, so a layer change leaves this one as it is).
+
+    Deterministic: the serial number derives from the zip's hash, the timestamp is the zips' fixed date.
+    """
+    from cyclonedx.model import HashAlgorithm, HashType
+    from cyclonedx.model.bom import Bom
+    from cyclonedx.model.component import Component, ComponentType
+    from cyclonedx.model.license import LicenseExpression
+    from cyclonedx.output.json import JsonV1Dot6
+    from packageurl import PackageURL
+
+    bom = Bom(serial_number=uuid.uuid5(uuid.NAMESPACE_URL, f"sha256:{zip_sha256}"))
+    bom.metadata.timestamp = dt.datetime(*ZIP_DATE_TIME, tzinfo=dt.UTC)
+    root = Component(
+        name=target.name,
+        type=ComponentType.APPLICATION if target.kind == "functions" else ComponentType.LIBRARY,
+        version=zip_sha256[:12],
+        bom_ref=f"{target.kind}/{target.name}",
+        hashes=[HashType(alg=HashAlgorithm.SHA_256, content=zip_sha256)],
+    )
+    bom.metadata.component = root
+    parts = [
+        Component(
+            name=canonical_name(d.name),
+            version=d.version,
+            type=ComponentType.LIBRARY,
+            purl=PackageURL("pypi", name=canonical_name(d.name), version=d.version),
+            bom_ref=f"pkg:pypi/{canonical_name(d.name)}@{d.version}",
+            licenses=[LicenseExpression(d.license)] if d.license else [],
+        )
+        for d in dists
+    ] + [
+        Component(name=name, type=ComponentType.LIBRARY, bom_ref=f"layers/{name}", description="Lambda layer")
+        for name in layers
+    ]
+    for part in parts:
+        bom.components.add(part)
+    bom.register_dependency(root, parts)
+    return str(JsonV1Dot6(bom).output_as_string(indent=2)) + "\n"
+
+
+def describe_zip(target: Target, opts: Options, zip_path: Path, entry: dict[str, Any]) -> None:
+    """Record the zip's per-file hashes in its manifest entry and write its SBOM."""
+    files, dists = zip_contents(zip_path)
+    entry["files"] = files
+    write_sbom(target, opts, entry, sbom_json(target, entry["sha256"], dists, target.layers))
+
+
+def _sbom_intact(out: Path, entry: dict[str, Any]) -> bool:
+    path = out / str(entry.get("sbom"))
+    return path.is_file() and hashlib.sha256(path.read_bytes()).hexdigest() == entry.get("sbom_sha256")
+
+
+def write_sbom(target: Target, opts: Options, entry: dict[str, Any], text: str) -> None:
+    rel = f"sbom/{target.kind}/{target.name}.cdx.json"
+    path = opts.out / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(text)
+    os.replace(tmp, path)
+    entry["sbom"] = rel
+    entry["sbom_sha256"] = hashlib.sha256(text.encode()).hexdigest()
 
 
 # --------------------------------------------------------------------------------------------
@@ -407,6 +648,10 @@ class Options:
     quiet: bool
     layer_cache: Path | None
     pip_extra_args: list[str]
+    installer: tuple[str, str | None] = ("pip", None)
+    bytecode: bool = True
+    # sha256 of output zips by (size, mtime, ctime, inode): a no-op build stats its zips, never reads them
+    digests: dict[str, list[Any]] = field(default_factory=dict)
 
 
 def _source_entries(target: Target) -> dict[str, Path]:
@@ -430,7 +675,7 @@ def _build_zip(target: Target, opts: Options, zip_path: Path) -> int:
         if target.requirements is not None:
             prefix = "python/" if target.kind == "layers" else ""
             site = Path(tmp) / "site"
-            pip_install(target, site, opts.arch, opts.python, opts.pip_extra_args)
+            install_requirements(target, site, opts)
             unpinned = normalise_installed_tree(site, target.requirements)
             if unpinned:
                 warn(
@@ -441,6 +686,8 @@ def _build_zip(target: Target, opts: Options, zip_path: Path) -> int:
         entries.update(_source_entries(target))  # project sources win over installed files
         if not entries:
             raise BuildError(f"{target.label}: nothing to package")
+        if opts.bytecode:
+            entries.update(compile_bytecode(target, entries, Path(tmp) / "pyc", opts.python))
         return write_zip(zip_path, entries)
 
 
@@ -470,7 +717,7 @@ def _cache_usable(path: Path) -> bool:
 
 def build_target(target: Target, opts: Options, old: dict[str, Any] | None) -> Result:
     start = time.monotonic()
-    inputs = inputs_sha256(target, opts.arch, opts.python)
+    inputs = inputs_sha256(target, opts.arch, opts.python, opts.bytecode)
     zip_path = opts.out / target.kind / f"{target.name}.zip"
     rel = zip_path.relative_to(opts.out).as_posix()
     if (
@@ -480,9 +727,12 @@ def build_target(target: Target, opts: Options, old: dict[str, Any] | None) -> R
         and old.get("path") == rel
         and zip_path.is_file()
         and zip_path.stat().st_size == old.get("zipped_size")
-        and file_sha256(zip_path) == old.get("sha256")
+        and zip_sha256(zip_path, opts.digests) == old.get("sha256")
     ):
-        return Result(target, "unchanged", time.monotonic() - start, dict(old))
+        entry = dict(old)
+        if "files" not in entry or not _sbom_intact(opts.out, entry):
+            describe_zip(target, opts, zip_path, entry)
+        return Result(target, "unchanged", time.monotonic() - start, entry)
 
     # Build next to the destination and move into place only once the limits pass, so a failed
     # build leaves the previous zip (and its manifest entry) intact.
@@ -502,6 +752,7 @@ def build_target(target: Target, opts: Options, old: dict[str, Any] | None) -> R
         os.replace(tmp, zip_path)
     finally:
         tmp.unlink(missing_ok=True)
+    describe_zip(target, opts, zip_path, entry)
     if cache is not None:
         with contextlib.suppress(OSError):  # the cache is an optimisation: never fail the build on it
             if status == "built":
@@ -576,6 +827,10 @@ def remove_stale_zips(out: Path, manifest: dict) -> None:
         for z in folder.glob("*.zip"):
             if z.relative_to(out).as_posix() not in keep:
                 z.unlink()
+        sboms = {e.get("sbom") for e in manifest[kind].values()}
+        for sbom in (out / "sbom" / kind).glob("*.cdx.json"):
+            if sbom.relative_to(out).as_posix() not in sboms:
+                sbom.unlink()
         for t in folder.glob(".*.tmp"):
             with contextlib.suppress(OSError):
                 t.unlink()
@@ -605,6 +860,17 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         "--pip-extra-args",
         default=os.environ.get("BUILD_PIP_EXTRA_ARGS", ""),
         help="extra arguments for pip install, e.g. '--no-index --find-links DIR' (env BUILD_PIP_EXTRA_ARGS)",
+    )
+    p.add_argument(
+        "--installer",
+        choices=("auto", "uv", "pip"),
+        default=os.environ.get("BUILD_INSTALLER", "auto"),
+        help="what installs locks: uv when found (auto), or pip; same bytes either way (env BUILD_INSTALLER)",
+    )
+    p.add_argument(
+        "--no-bytecode",
+        action="store_true",
+        help="ship sources only (no precompiled .pyc for the target Python)",
     )
     return p.parse_args(argv)
 
@@ -666,6 +932,7 @@ def run(opts: Options, only: set[str]) -> list[Result]:
             for t in targets
             if isinstance(prev.get(t.name), dict) and (opts.out / str(prev[t.name].get("path"))).is_file()
         }
+    opts.digests.update(_load_digests(opts.out))
     results: list[Result] = []
     try:
         # Layers first (function size checks need them). Layer builds are mostly pip waiting on the
@@ -689,7 +956,30 @@ def run(opts: Options, only: set[str]) -> list[Result]:
     finally:
         write_manifest(manifest_path, manifest)
         remove_stale_zips(opts.out, manifest)
+        _save_digests(opts.out, manifest, opts.digests)
     return results
+
+
+def _load_digests(out: Path) -> dict[str, list[Any]]:
+    data = load_manifest(out / DIGEST_CACHE)
+    return {k: v for k, v in data.items() if isinstance(v, list) and len(v) == 5}
+
+
+def _save_digests(out: Path, manifest: dict[str, Any], digests: dict[str, list[Any]]) -> None:
+    """Record the digest of every zip the manifest names (fresh builds included), for the next no-op."""
+    keep: dict[str, list[Any]] = {}
+    for kind in ("functions", "layers"):
+        for entry in manifest.get(kind, {}).values():
+            path = out / str(entry.get("path"))
+            with contextlib.suppress(OSError):
+                stat_now = _stat_key(path)
+                cached = digests.get(str(path))
+                if cached and cached[:-1] == stat_now:
+                    keep[str(path)] = cached
+                elif entry.get("sha256"):
+                    keep[str(path)] = [*stat_now, entry["sha256"]]
+    with contextlib.suppress(OSError):
+        write_manifest(out / DIGEST_CACHE, keep)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -707,6 +997,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         quiet=args.quiet,
         layer_cache=cache,
         pip_extra_args=shlex.split(args.pip_extra_args),
+        installer=resolve_installer(args.installer),
+        bytecode=not args.no_bytecode,
     )
     only = {n.strip() for n in args.only.split(",") if n.strip()}
     start = time.monotonic()

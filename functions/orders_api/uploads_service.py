@@ -15,13 +15,16 @@ UPLOAD_PREFIX = "uploads/"
 MAX_FILENAME_LENGTH = 255
 MAX_STEM_LENGTH = 100
 
-# Extension -> content types accepted for it. Matches the S3 notification suffix filters of the pipeline.
+# Extension -> content types accepted for it (the formats validate_input accepts).
 IMAGE_TYPES: dict[str, frozenset[str]] = {
     "jpg": frozenset({"image/jpeg"}),
     "jpeg": frozenset({"image/jpeg"}),
     "png": frozenset({"image/png"}),
     "gif": frozenset({"image/gif"}),
     "webp": frozenset({"image/webp"}),
+    "heic": frozenset({"image/heic", "image/heif"}),
+    "heif": frozenset({"image/heic", "image/heif"}),
+    "avif": frozenset({"image/avif"}),
 }
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")

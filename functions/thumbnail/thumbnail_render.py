@@ -13,7 +13,10 @@ the function runs. The source is decoded ONCE:
 Format policy: JPEG -> JPEG (quality 85, optimized, progressive, EXIF stripped after orientation
 was applied, ICC profile kept); PNG -> PNG (alpha kept); GIF -> GIF (first frame only: an animated
 GIF becomes a still thumbnail; transparency kept); WebP -> WebP (lossless when the source has
-alpha, else quality 85; animated WebP: first frame).
+alpha, else quality 85; animated WebP: first frame). HEIC and AVIF -> JPEG (quality 85, ICC profile
+kept, orientation applied: HEIC's irot/imir by libheif at decode, AVIF's EXIF by exif_transpose),
+because browsers cannot show HEIC and encoding AVIF costs seconds per image; a HEIC/AVIF source with
+alpha -> WebP (quality 85, alpha kept), which every current browser shows.
 """
 
 from __future__ import annotations
@@ -25,7 +28,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from PIL import Image, ImageOps
-from pipeline_shared.images import DECODE_ERRORS, SWAPS_AXES, exif_orientation, sniff_format
+from pipeline_shared.images import (
+    DECODE_ERRORS,
+    SUPPORTED_FORMATS,
+    SWAPS_AXES,
+    exif_orientation,
+    sniff_format,
+)
 from thumbnail_errors import ValidationError
 
 DRAFT_GAP = 2.0
@@ -48,6 +57,15 @@ OUTPUT_FORMATS = {
     "GIF": OutputFormat("GIF", "gif", "image/gif"),
     "WEBP": OutputFormat("WEBP", "webp", "image/webp"),
 }
+# Sources browsers do not show (HEIC) or that are too slow to encode (AVIF): (opaque, with alpha).
+CONVERTED_FORMATS = {"HEIF": ("JPEG", "WEBP"), "AVIF": ("JPEG", "WEBP")}
+
+
+def output_format(fmt: str, has_alpha: bool) -> OutputFormat:
+    """The thumbnail format for a source format (see the module docstring's format policy)."""
+    if fmt in CONVERTED_FORMATS:
+        return OUTPUT_FORMATS[CONVERTED_FORMATS[fmt][1 if has_alpha else 0]]
+    return OUTPUT_FORMATS[fmt]
 
 
 @dataclass(frozen=True)
@@ -85,7 +103,7 @@ def render_thumbnails(
         return []
     fmt = sniff_format(data)
     if fmt is None:
-        raise ValidationError("source is not a JPEG, PNG, GIF or WebP image", "unsupported_type")
+        raise ValidationError(f"source is not a {SUPPORTED_FORMATS} image", "unsupported_type")
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
@@ -137,7 +155,8 @@ def _working_image(im: Image.Image, fmt: str) -> tuple[Image.Image, bool]:
 def _render(
     base: Image.Image, fmt: str, boxes: Sequence[tuple[int, int]], has_alpha: bool, icc: bytes | None
 ) -> list[RenderedThumbnail]:
-    out = OUTPUT_FORMATS[fmt]
+    out = output_format(fmt, has_alpha)
+    lossless = has_alpha and fmt == "WEBP"
     targets = {box: fit(base.size, box) for box in boxes}
     # Largest first, so each smaller thumbnail can be resized from an already reduced image.
     pool: list[Image.Image] = [base]
@@ -166,13 +185,13 @@ def _render(
             format=out.pillow,
             extension=out.extension,
             content_type=out.content_type,
-            body=_encode(resized[box], fmt, has_alpha, icc),
+            body=_encode(resized[box], out.pillow, lossless, icc),
         )
         for box in boxes
     ]
 
 
-def _encode(image: Image.Image, fmt: str, has_alpha: bool, icc: bytes | None) -> bytes:
+def _encode(image: Image.Image, fmt: str, lossless: bool, icc: bytes | None) -> bytes:
     buf = io.BytesIO()
     extra: dict[str, object] = {"icc_profile": icc} if icc else {}
     if fmt == "JPEG":
@@ -181,7 +200,7 @@ def _encode(image: Image.Image, fmt: str, has_alpha: bool, icc: bytes | None) ->
         image.save(buf, "PNG", optimize=True, **extra)
     elif fmt == "GIF":
         image.save(buf, "GIF", optimize=True)
-    elif has_alpha:
+    elif lossless:
         image.save(buf, "WEBP", lossless=True, quality=80, method=4, **extra)
     else:
         image.save(buf, "WEBP", quality=WEBP_QUALITY, method=4, **extra)

@@ -15,13 +15,18 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from PIL import Image
-from pipeline_shared.images import DECODE_ERRORS, SWAPS_AXES, exif_orientation, sniff_format
+from pipeline_shared.images import (
+    CONTENT_TYPES,
+    DECODE_ERRORS,
+    SUPPORTED_FORMATS,
+    SWAPS_AXES,
+    exif_orientation,
+    sniff_format,
+)
 from validate_input_errors import ObjectChangedError, ObjectNotFoundError, ValidationError
 from validate_input_s3 import ObjectHead
 
 HEADER_BYTES = 64 * 1024
-
-CONTENT_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png", "GIF": "image/gif", "WEBP": "image/webp"}
 
 
 class ObjectReader(Protocol):
@@ -104,7 +109,7 @@ class ValidateInputService:
             data = self._reader.read(bucket, key, min(head.size, HEADER_BYTES), head.etag or None)
             fmt = sniff_format(data)
             if fmt is None:
-                raise ValidationError(f"{where} is not a JPEG, PNG, GIF or WebP image", "unsupported_type")
+                raise ValidationError(f"{where} is not a {SUPPORTED_FORMATS} image", "unsupported_type")
             complete = len(data) >= head.size
             try:
                 width, height, mode = probe(data, fmt, self._max_pixels, complete)

@@ -434,3 +434,31 @@ def decompression_bomb() -> bytes:
     buf = io.BytesIO()
     Image.new("1", (12000, 12000)).save(buf, "PNG", optimize=True)
     return buf.getvalue()
+
+
+def _rotated_with_icc(fmt: str, width: int = 800, height: int = 600, orientation: int = 6) -> bytes:
+    """A real ``fmt`` (HEIF via pillow-heif, AVIF via Pillow) photo stored rotated, with an sRGB ICC profile.
+
+    Displayed upright it is ``height`` x ``width`` with the red marker top-right (orientation 6). pillow-heif
+    stores the orientation as HEIF irot/imir transforms, Pillow's AVIF encoder as EXIF.
+    """
+    import pillow_heif
+    from PIL import Image, ImageCms, ImageDraw
+
+    pillow_heif.register_heif_opener()
+    img = Image.new("RGB", (width, height), (30, 120, 220))
+    ImageDraw.Draw(img).rectangle([0, 0, width // 4, height // 4], fill=(250, 40, 40))  # marks the top-left
+    exif = Image.Exif()
+    exif[0x0112] = orientation
+    icc = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    buf = io.BytesIO()
+    img.save(buf, fmt, quality=85, exif=exif.tobytes(), icc_profile=icc)
+    return buf.getvalue()
+
+
+def heic_with_orientation() -> bytes:
+    return _rotated_with_icc("HEIF")
+
+
+def avif_with_orientation() -> bytes:
+    return _rotated_with_icc("AVIF")

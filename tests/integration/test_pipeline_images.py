@@ -9,6 +9,7 @@ import uuid
 from collections.abc import Callable
 from typing import cast
 
+import pillow_heif
 import pytest
 from PIL import Image, ImageOps
 
@@ -17,11 +18,13 @@ pytest.register_assert_rewrite("pipeline_helpers")  # before its import: it is a
 from pipeline_helpers import (  # noqa: E402
     QueueCollector,
     Stack,
+    avif_with_orientation,
     corrupt_jpeg,
     decompression_bomb,
     execution_name,
     fit_within,
     gif,
+    heic_with_orientation,
     jpeg_with_orientation,
     png_with_alpha,
     s3_event,
@@ -33,6 +36,8 @@ pytest_plugins = ["pipeline_helpers"]
 
 
 pytestmark = [pytest.mark.integration, pytest.mark.e2e]
+
+pillow_heif.register_heif_opener()  # the tests open HEIC sources to compare with their thumbnails
 
 RUN = uuid.uuid4().hex[:8]
 
@@ -51,7 +56,13 @@ GOOD_IMAGES: dict[str, tuple[Callable[[], bytes], str, str, tuple[int, int]]] = 
     "png-alpha": (png_with_alpha, "png", "PNG", (640, 480)),
     "gif-animated": (gif, "gif", "GIF", (300, 500)),
     "webp-alpha": (webp, "webp", "WEBP", (800, 800)),
+    "heic-rotated-icc": (heic_with_orientation, "heic", "HEIF", (600, 800)),
+    "avif-rotated-icc": (avif_with_orientation, "avif", "AVIF", (600, 800)),
 }
+# Thumbnail format when it differs from the source's (thumbnail_render's format policy: browsers show no
+# HEIC, and AVIF is slow to encode).
+THUMBNAIL_FORMATS = {"HEIF": "JPEG", "AVIF": "JPEG"}
+ROTATED_CASES = frozenset({"jpeg-exif-rotated", "heic-rotated-icc", "avif-rotated-icc"})
 
 
 @pytest.mark.parametrize("case", sorted(GOOD_IMAGES))
@@ -59,6 +70,7 @@ def test_image_gets_thumbnails_metadata_and_notification(
     stack: Stack, audit_messages: QueueCollector, case: str
 ) -> None:
     factory, ext, fmt, (width, height) = GOOD_IMAGES[case]
+    thumb_fmt = THUMBNAIL_FORMATS.get(fmt, fmt)
     body = factory()
     key = f"uploads/e2e-{RUN}/{case}.{ext}"
     name = stack.upload(key, body)
@@ -74,13 +86,13 @@ def test_image_gets_thumbnails_metadata_and_notification(
     thumbs_bucket = stack["thumbnails_bucket_name"]
     items = {i["key"]: i for i in output["thumbnails"]["items"]}
     sizes = stack.thumbnail_sizes
-    assert sorted(items) == sorted(thumbnail_key(key, size, fmt) for size in sizes)
+    assert sorted(items) == sorted(thumbnail_key(key, size, thumb_fmt) for size in sizes)
     for size in sizes:
-        tkey = thumbnail_key(key, size, fmt)
+        tkey = thumbnail_key(key, size, thumb_fmt)
         obj = s3.get_object(Bucket=thumbs_bucket, Key=tkey)
         data = obj["Body"].read()
         with Image.open(io.BytesIO(data)) as thumb:
-            assert thumb.format == fmt
+            assert thumb.format == thumb_fmt
             expected = fit_within(width, height, size)
             assert abs(thumb.width - expected[0]) <= 1 and abs(thumb.height - expected[1]) <= 1, (
                 tkey,
@@ -90,8 +102,14 @@ def test_image_gets_thumbnails_metadata_and_notification(
             assert (items[tkey]["width"], items[tkey]["height"]) == thumb.size
             if fmt in ("PNG", "WEBP"):
                 assert "A" in thumb.getbands(), f"{tkey} lost its alpha channel"
-            if case == "jpeg-exif-rotated":
+            if case in ROTATED_CASES:
                 _assert_orientation_applied(body, thumb)
+            if case.endswith("-icc"):
+                with Image.open(io.BytesIO(body)) as src:
+                    assert thumb.info.get("icc_profile") == src.info["icc_profile"], (
+                        f"{tkey} lost the ICC profile"
+                    )
+        assert obj["ContentType"] == items[tkey]["contentType"] == f"image/{thumb_fmt.lower()}"
         assert obj["Metadata"]["source-bucket"] == stack["uploads_bucket_name"]
         assert obj["Metadata"]["source-key"] == key
 

@@ -83,6 +83,16 @@ def make_wheel(
     return wheel
 
 
+def lock_line(wheel: Path) -> str:
+    """A hashed lock entry for one wheel, as `make lock` writes them."""
+    name, version = wheel.name.split("-")[:2]
+    return f"{name}=={version} \\\n    --hash=sha256:{hashlib.sha256(wheel.read_bytes()).hexdigest()}\n"
+
+
+def lock_for(wheels: Path, *names: str) -> str:
+    return "".join(lock_line(next(wheels.glob(f"{n}-*.whl"))) for n in names)
+
+
 @pytest.fixture
 def wheels(tmp_path: Path) -> Path:
     folder = tmp_path / "wheels"
@@ -136,10 +146,12 @@ def project(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def pip_layer(project: Path) -> Path:
-    """A layer installed by pip (from the local wheels) plus its own python/ sources."""
+def pip_layer(project: Path, wheels: Path) -> Path:
+    """A layer installed from a hashed lock (of the local wheels) plus its own python/ sources."""
     layer = project / "layers" / "tiny"
-    write(layer / "requirements.txt", "tinypkg==1.0\n")
+    write(
+        layer / "requirements.txt", "# locked\n" + lock_for(wheels, "tinypkg")
+    )  # make lock leaves the SDK out
     write(layer / "python" / "extra_mod.py", "X = 1\n")
     return layer
 
@@ -167,6 +179,11 @@ def run_build(project: Path, wheels: Path, tmp_path: Path, capsys: pytest.Captur
         return rc, captured.out, captured.err
 
     return _run
+
+
+def pyc_of(arcname: str, tag: str = "cpython-312") -> str:
+    folder, _, name = arcname.rpartition("/")
+    return f"{folder}/__pycache__/{name[:-3]}.{tag}.pyc".lstrip("/")
 
 
 def statuses(stdout: str) -> dict[str, str]:
@@ -207,6 +224,10 @@ def test_two_builds_are_byte_identical(run_build: Builder, project: Path) -> Non
         "layers/tiny.zip",
     ]
     assert first == second
+    sboms = sorted((project / "out1" / "sbom").rglob("*.cdx.json"))
+    assert len(sboms) == 4
+    for sbom in sboms:
+        assert sbom.read_bytes() == (project / "out2" / sbom.relative_to(project / "out1")).read_bytes()
     assert (project / "out1" / "manifest.json").read_bytes() == (
         project / "out2" / "manifest.json"
     ).read_bytes()
@@ -231,7 +252,12 @@ def test_manifest_format(run_build: Builder, project: Path) -> None:
                 "zipped_size",
                 "unzipped_size",
                 "inputs_sha256",
+                "files",
+                "sbom",
+                "sbom_sha256",
             }
+            assert entry["sbom"] == f"sbom/{kind}/{name}.cdx.json"
+            assert entry["sbom_sha256"] == hashlib.sha256((out / entry["sbom"]).read_bytes()).hexdigest()
             assert entry["path"] == f"{kind}/{name}.zip"
             blob = (out / entry["path"]).read_bytes()
             assert entry["sha256"] == hashlib.sha256(blob).hexdigest()
@@ -239,6 +265,9 @@ def test_manifest_format(run_build: Builder, project: Path) -> None:
             assert entry["zipped_size"] == len(blob)
             with zipfile.ZipFile(out / entry["path"]) as zf:
                 assert entry["unzipped_size"] == sum(i.file_size for i in zf.infolist())
+                assert entry["files"] == {
+                    i.filename: hashlib.sha256(zf.read(i)).hexdigest() for i in zf.infolist()
+                }
     text = (out / "manifest.json").read_text()
     assert text == json.dumps(data, indent=2, sort_keys=True) + "\n"
 
@@ -271,7 +300,7 @@ def test_changing_content_rebuilds_only_that_target(
     def no_pip(*_a: object, **_k: object) -> None:
         raise AssertionError("pip must not run for an unchanged layer")
 
-    monkeypatch.setattr(build, "pip_install", no_pip)
+    monkeypatch.setattr(build, "install_requirements", no_pip)
     rc, out, _ = run_build()
     assert rc == 0
     assert statuses(out) == {
@@ -293,6 +322,19 @@ def test_mode_change_rebuilds(run_build: Builder, project: Path) -> None:
     assert rc == 0
     assert statuses(out)["beta"] == "built"
     assert statuses(out)["alpha"] == "unchanged"
+
+
+def test_noop_stats_zips_instead_of_reading_them(
+    run_build: Builder, project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert run_build()[0] == 0
+
+    def no_read(_path: Path) -> str:
+        raise AssertionError("an unchanged zip must not be re-hashed")
+
+    monkeypatch.setattr(build, "file_sha256", no_read)
+    rc, out, _ = run_build()
+    assert rc == 0 and set(statuses(out).values()) == {"unchanged"}
 
 
 def test_tampered_zip_is_rebuilt(run_build: Builder, project: Path) -> None:
@@ -356,7 +398,15 @@ def test_function_zip_entries_are_normalised(run_build: Builder, project: Path) 
         infos = zf.infolist()
         names = [i.filename for i in infos]
     assert names == sorted(names)
-    assert names == ["handler.py", "pkg/__init__.py", "pkg/data.json", "service.py"]
+    assert names == [
+        "__pycache__/handler.cpython-312.pyc",
+        "__pycache__/service.cpython-312.pyc",
+        "handler.py",
+        "pkg/__init__.py",
+        "pkg/__pycache__/__init__.cpython-312.pyc",
+        "pkg/data.json",
+        "service.py",
+    ]
     for info in infos:
         assert info.date_time == (1980, 1, 1, 0, 0, 0)
         assert info.extra == b""
@@ -364,7 +414,7 @@ def test_function_zip_entries_are_normalised(run_build: Builder, project: Path) 
         assert (info.external_attr >> 16) & 0o777 == 0o644
     with zipfile.ZipFile(project / "build" / "functions" / "beta.zip") as zf:
         modes = {i.filename: (i.external_attr >> 16) & 0o777 for i in zf.infolist()}
-    assert modes == {"bin/run.sh": 0o755, "handler.py": 0o644}
+    assert modes == {"bin/run.sh": 0o755, "handler.py": 0o644, "__pycache__/handler.cpython-312.pyc": 0o644}
 
 
 def test_pip_layer_has_python_root_and_is_normalised(
@@ -379,22 +429,56 @@ def test_pip_layer_has_python_root_and_is_normalised(
     assert "python/tinypkg/__init__.py" in names
     assert "python/tinypkg/tests/test_tiny.py" in names  # packages' own tests dirs are kept
     assert "python/extra_mod.py" in names  # the layer's python/ sources
-    assert not [n for n in names if "__pycache__" in n or n.endswith(".pyc")]
+    # bytecode is ours (one .pyc per shipped .py), never the installer's
+    assert {n for n in names if n.endswith(".pyc")} == {pyc_of(n) for n in names if n.endswith(".py")}
     assert not [n for n in names if n.startswith("python/bin/")]  # console scripts (local shebangs)
-    assert not [n for n in names if n.endswith(("/REQUESTED", "/direct_url.json"))]
+    assert not [n for n in names if n.endswith(("/REQUESTED", "/direct_url.json", "/INSTALLER"))]
     assert not [n for n in names if n.startswith("python/botocore")]  # provided by the Lambda runtime
     assert "REQUESTED" not in record and "bin/tinycli" not in record
     assert "tinypkg/__init__.py" in record
 
 
+def test_sbom_lists_installed_distributions_and_function_layers(
+    run_build: Builder, project: Path, pip_layer: Path
+) -> None:
+    assert run_build()[0] == 0
+    out = project / "build"
+    data = manifest(out)
+    layer = json.loads((out / "sbom" / "layers" / "tiny.cdx.json").read_text())
+    assert (layer["bomFormat"], layer["specVersion"]) == ("CycloneDX", "1.6")
+    assert layer["metadata"]["component"]["name"] == "tiny"
+    assert layer["metadata"]["component"]["hashes"] == [
+        {"alg": "SHA-256", "content": data["layers"]["tiny"]["sha256"]}
+    ]
+    assert [(c["name"], c["version"], c["purl"]) for c in layer["components"]] == [
+        ("tinypkg", "1.0", "pkg:pypi/tinypkg@1.0")
+    ]
+    beta = json.loads((out / "sbom" / "functions" / "beta.cdx.json").read_text())
+    assert beta["metadata"]["component"]["type"] == "application"
+    assert [c["bom-ref"] for c in beta["components"]] == ["layers/powertools"]
+    assert beta["dependencies"][0] == {"ref": "functions/beta", "dependsOn": ["layers/powertools"]}
+    # a removed SBOM is written again by the next (no-op) build, with the same bytes
+    sbom = out / "sbom" / "layers" / "tiny.cdx.json"
+    before = sbom.read_bytes()
+    sbom.unlink()
+    rc, stdout, _ = run_build()
+    assert rc == 0 and statuses(stdout)["tiny"] == "unchanged"
+    assert sbom.read_bytes() == before
+
+
 def test_source_layer_has_python_root(run_build: Builder, project: Path) -> None:
     assert run_build()[0] == 0
     with zipfile.ZipFile(project / "build" / "layers" / "powertools.zip") as zf:
-        assert zf.namelist() == ["python/fake_powertools/__init__.py"]
+        assert zf.namelist() == [
+            "python/fake_powertools/__init__.py",
+            "python/fake_powertools/__pycache__/__init__.cpython-312.pyc",
+        ]
 
 
-def test_function_requirements_are_installed_at_zip_root(run_build: Builder, project: Path) -> None:
-    write(project / "functions" / "beta" / "requirements.txt", "tinypkg==1.0\n")
+def test_function_requirements_are_installed_at_zip_root(
+    run_build: Builder, project: Path, wheels: Path
+) -> None:
+    write(project / "functions" / "beta" / "requirements.txt", lock_for(wheels, "tinypkg"))
     assert run_build()[0] == 0
     with zipfile.ZipFile(project / "build" / "functions" / "beta.zip") as zf:
         names = zf.namelist()
@@ -413,12 +497,96 @@ def test_layer_cache_reused_by_a_fresh_output_dir(
     def no_pip(*_a: object, **_k: object) -> None:
         raise AssertionError("pip must not run on a layer cache hit")
 
-    monkeypatch.setattr(build, "pip_install", no_pip)
+    monkeypatch.setattr(build, "install_requirements", no_pip)
     rc, out, _ = run_build(out="out2", cache=cache)
     assert rc == 0
     assert statuses(out)["tiny"] == "cached"
     assert zip_bytes(project / "out1") == zip_bytes(project / "out2")
     assert manifest(project / "out1") == manifest(project / "out2")
+
+
+# ---------------------------------------------------------------------------------------------
+# locks, installers, bytecode
+
+
+def test_unhashed_requirements_are_refused(run_build: Builder, project: Path) -> None:
+    write(project / "layers" / "loose" / "requirements.txt", "tinypkg==1.0\n")
+    rc, _, err = run_build()
+    assert_one_line_error(rc, err, "layer 'loose'", "not a hashed lock", "tinypkg==1.0", "make lock")
+
+
+INSTALLERS = ["pip", pytest.param("uv", marks=pytest.mark.skipif(build.find_uv() is None, reason="no uv"))]
+
+
+@pytest.mark.parametrize("installer", INSTALLERS)
+def test_tampered_wheel_is_refused(
+    run_build: Builder, project: Path, pip_layer: Path, wheels: Path, installer: str
+) -> None:
+    # the lock names the published wheel; the file on the index is then swapped for another build
+    tampered = make_wheel(wheels / "evil", "tinypkg", "1.0", {"tinypkg/__init__.py": "import os  # evil\n"})
+    tampered.replace(next(wheels.glob("tinypkg-*.whl")))
+    rc, _, err = run_build("--installer", installer)
+    assert_one_line_error(rc, err, "layer 'tiny'", f"{installer} could not install")
+    assert "hash" in err.lower()
+    assert not (project / "build" / "layers" / "tiny.zip").exists()
+
+
+@pytest.mark.skipif(build.find_uv() is None, reason="no uv")
+def test_uv_and_pip_install_the_same_lock_to_the_same_bytes(
+    run_build: Builder, project: Path, pip_layer: Path, wheels: Path
+) -> None:
+    write(project / "functions" / "beta" / "requirements.txt", lock_for(wheels, "tinypkg"))
+    assert run_build("--installer", "pip", out="by-pip")[0] == 0
+    assert run_build("--installer", "uv", out="by-uv")[0] == 0
+    by_pip, by_uv = zip_bytes(project / "by-pip"), zip_bytes(project / "by-uv")
+    assert sorted(by_pip) == [
+        "functions/alpha.zip",
+        "functions/beta.zip",
+        "layers/powertools.zip",
+        "layers/tiny.zip",
+    ]
+    assert by_pip == by_uv
+    with zipfile.ZipFile(project / "by-uv" / "layers" / "tiny.zip") as zf:
+        record = zf.read("python/tinypkg-1.0.dist-info/RECORD").decode()
+    rows = record.splitlines()
+    assert rows == sorted(rows) and "INSTALLER" not in record
+
+
+def test_bytecode_is_unchecked_hash_pep552_naming_the_runtime_path(run_build: Builder, project: Path) -> None:
+    import importlib.util
+    import marshal
+
+    assert run_build()[0] == 0
+    with zipfile.ZipFile(project / "build" / "functions" / "alpha.zip") as zf:
+        source = zf.read("service.py")
+        pyc = zf.read("__pycache__/service.cpython-312.pyc")
+    with zipfile.ZipFile(project / "build" / "layers" / "powertools.zip") as zf:
+        layer_pyc = zf.read("python/fake_powertools/__pycache__/__init__.cpython-312.pyc")
+    assert pyc[:4] == importlib.util.MAGIC_NUMBER  # compiled by a 3.12 interpreter (the one running here)
+    assert int.from_bytes(pyc[4:8], "little") == 0b01  # hash-based, check_source off: no mtime, no stat
+    assert pyc[8:16] == importlib.util.source_hash(source)
+    assert marshal.loads(pyc[16:]).co_filename == "/var/task/service.py"  # tracebacks name the shipped file
+    assert marshal.loads(layer_pyc[16:]).co_filename == "/opt/python/fake_powertools/__init__.py"
+
+
+def test_bytecode_for_the_target_python(run_build: Builder, project: Path) -> None:
+    rc, _, err = run_build("--python", "3.13")
+    if rc != 0 and "no Python 3.13" in err:
+        pytest.skip("no Python 3.13 interpreter on this machine")
+    assert rc == 0, err
+    with zipfile.ZipFile(project / "build" / "functions" / "alpha.zip") as zf:
+        names = zf.namelist()
+        pyc = zf.read("__pycache__/service.cpython-313.pyc")
+    assert not [n for n in names if "cpython-312" in n]
+    assert int.from_bytes(pyc[4:8], "little") == 0b01
+
+
+def test_no_bytecode_ships_sources_only(run_build: Builder, project: Path) -> None:
+    assert run_build()[0] == 0
+    rc, out, _ = run_build("--no-bytecode")
+    assert rc == 0 and set(statuses(out).values()) == {"built"}  # part of the inputs
+    with zipfile.ZipFile(project / "build" / "functions" / "alpha.zip") as zf:
+        assert not [n for n in zf.namelist() if n.endswith(".pyc")]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -441,7 +609,10 @@ def test_missing_handler_is_a_clear_error(run_build: Builder, project: Path) -> 
 
 
 def test_unresolvable_requirement_is_a_clear_error(run_build: Builder, project: Path) -> None:
-    write(project / "layers" / "broken" / "requirements.txt", "no-such-package-xyz==1.0\n")
+    write(
+        project / "layers" / "broken" / "requirements.txt",
+        "no-such-package-xyz==1.0 --hash=sha256:" + "0" * 64 + "\n",
+    )
     rc, _, err = run_build()
     assert_one_line_error(rc, err, "layer 'broken'", "no-such-package-xyz")
 
@@ -468,7 +639,7 @@ def test_zipped_size_limit(run_build: Builder, project: Path, monkeypatch: pytes
 def test_unzipped_size_limit_counts_layers(
     run_build: Builder, project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    write(project / "layers" / "powertools" / "python" / "blob.txt", "x" * 5000)
+    write(project / "layers" / "powertools" / "python" / "blob.txt", "x" * 4700)
     monkeypatch.setattr(build, "MAX_UNZIPPED_BYTES", 5050)  # every zip alone fits, not with the layer
     rc, _, err = run_build()
     assert_one_line_error(rc, err, "function 'beta'", "with its layers (powertools)", "unzipped")
@@ -523,12 +694,16 @@ def _python312() -> str | None:
 
 
 @pytest.mark.skipif(build.host_arch() is None, reason="host architecture is not x86_64/arm64")
-def test_real_pillow_layer_imports_on_host(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_real_pillow_layer_decodes_heic_and_avif_on_host(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The repository's own Pillow lock, installed for this host's architecture, run by a bare 3.12."""
     python = _python312()
     if python is None:
         pytest.skip("no Python 3.12 interpreter found")
     root = tmp_path / "proj"
-    write(root / "layers" / "pillow" / "requirements.txt", "Pillow==12.2.0\n")
+    lock = (ROOT / "layers" / "pillow" / "requirements.txt").read_text()
+    write(root / "layers" / "pillow" / "requirements.txt", lock)
     rc = build.main(["--root", str(root), "--arch", build.host_arch(), "--python", "3.12", "--quiet"])
     err = capsys.readouterr().err
     if rc != 0 and not _pypi_reachable():
@@ -537,16 +712,26 @@ def test_real_pillow_layer_imports_on_host(tmp_path: Path, capsys: pytest.Captur
     unzipped = tmp_path / "unzipped"
     with zipfile.ZipFile(root / "build" / "layers" / "pillow.zip") as zf:
         assert all(n.startswith("python/") for n in zf.namelist())
+        assert "python/PIL/__pycache__/Image.cpython-312.pyc" in zf.namelist()
         zf.extractall(unzipped)
-    probe = "import PIL, PIL.Image; print(PIL.__file__); print(PIL.Image.new('RGB', (2, 2)).size)"
+    probe = (
+        "import io, sys, PIL, PIL.Image, pillow_heif\n"
+        "pillow_heif.register_heif_opener()\n"
+        "print(PIL.__version__, PIL.Image.__cached__)\n"
+        "for fmt in ('AVIF', 'HEIF'):\n"
+        "    buf = io.BytesIO(); PIL.Image.new('RGB', (16, 8), (200, 0, 0)).save(buf, fmt)\n"
+        "    im = PIL.Image.open(io.BytesIO(buf.getvalue())); im.load(); print(im.format, im.size)\n"
+        "print('PIL.Image' in sys.modules and not sys.dont_write_bytecode)\n"
+    )
     proc = subprocess.run(
-        [python, "-S", "-c", probe],  # -S: no site-packages, only the layer
+        [python, "-S", "-B", "-c", probe],  # -S: no site-packages, only the layer; -B: write no .pyc
         env={"PYTHONPATH": str(unzipped / "python"), "PATH": os.environ.get("PATH", "")},
         capture_output=True,
         text=True,
         check=False,
     )
     assert proc.returncode == 0, proc.stderr
-    file_line, size_line = proc.stdout.splitlines()
-    assert file_line.startswith(str(unzipped / "python" / "PIL"))
-    assert size_line == "(2, 2)"
+    version_line, avif_line, heif_line, _ = proc.stdout.splitlines()
+    assert version_line.split()[0].startswith("13.")
+    assert version_line.split()[1].startswith(str(unzipped / "python" / "PIL" / "__pycache__"))
+    assert (avif_line, heif_line) == ("AVIF (16, 8)", "HEIF (16, 8)")

@@ -20,8 +20,58 @@ DECODE_ERRORS: tuple[type[BaseException], ...] = (
 )
 
 
+# ISO BMFF brands (the ftyp box: major brand, then compatible brands). AVIF is decoded by Pillow
+# itself (libavif is in its wheels); HEIC/HEIF by pillow-heif (libheif + libde265), in the pillow layer.
+AVIF_BRANDS = frozenset({b"avif", b"avis"})
+HEIF_BRANDS = frozenset({b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b"msf1"})
+SUPPORTED_FORMATS = "JPEG, PNG, GIF, WebP, HEIC or AVIF"
+CONTENT_TYPES = {
+    "JPEG": "image/jpeg",
+    "PNG": "image/png",
+    "GIF": "image/gif",
+    "WEBP": "image/webp",
+    "HEIF": "image/heic",
+    "AVIF": "image/avif",
+}
+
+
+def _bmff_brands(data: bytes) -> list[bytes]:
+    """Major and compatible brands of an ISO BMFF file's leading ftyp box ([] when there is none)."""
+    if len(data) < 16 or data[4:8] != b"ftyp":
+        return []
+    size = min(struct.unpack(">I", data[:4])[0], len(data), 4096)
+    if size < 16:
+        return []
+    return [data[8:12]] + [data[i : i + 4] for i in range(16, size - 3, 4)]
+
+
+_heif_registered = False
+
+
+def _register_heif() -> None:
+    """Teach Pillow HEIC/HEIF on first use (pillow-heif's import costs nothing to other formats)."""
+    global _heif_registered
+    if not _heif_registered:
+        from pillow_heif import register_heif_opener
+
+        register_heif_opener()
+        _heif_registered = True
+
+
 def sniff_format(data: bytes) -> str | None:
-    """The image format by magic bytes (never by file name), or None when unsupported."""
+    """The image format by magic bytes (never by file name), or None when unsupported.
+
+    Returns the Pillow format name to pass to ``Image.open(formats=[...])``: JPEG, PNG, GIF, WEBP,
+    AVIF or HEIF (HEIC). For HEIF the pillow-heif opener is registered before returning.
+    """
+    brands = _bmff_brands(data)
+    if brands:
+        if AVIF_BRANDS.intersection(brands):
+            return "AVIF"
+        if HEIF_BRANDS.intersection(brands):
+            _register_heif()
+            return "HEIF"
+        return None
     if data.startswith(b"\xff\xd8\xff"):
         return "JPEG"
     if data.startswith(b"\x89PNG\r\n\x1a\n"):
