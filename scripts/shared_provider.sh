@@ -47,7 +47,10 @@ shared_provider_start() { # <dir where `terraform init` ran>
       fd="${fd##*/}"
       if [ "$fd" -gt 2 ]; then eval "exec $fd>&-" 2>/dev/null || true; fi
     done
-    "$bin" -debug </dev/null >"$shared_provider_out" 2>&1 &
+    # AWS_CA_BUNDLE: the provider wraps its HTTP client for a custom CA on the first ConfigureProvider, and
+    # a second one in the same process (plan, then apply) fails ("unable to add custom RootCAs HTTPClient").
+    # These scripts talk to mocks or to LocalStack over plain http, so no CA bundle is needed.
+    env -u AWS_CA_BUNDLE "$bin" -debug </dev/null >"$shared_provider_out" 2>&1 &
     echo $!
   )"
   for ((i = 0; i < 300; i++)); do
