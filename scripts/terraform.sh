@@ -36,4 +36,5 @@ if [ ! -f "$cfg" ]; then
 fi
 export TF_CLI_CONFIG_FILE="$cfg"
 export TF_IN_AUTOMATION=1
+export CHECKPOINT_DISABLE=1 # no version check against checkpoint-api.hashicorp.com (offline machines)
 exec terraform "$@"
