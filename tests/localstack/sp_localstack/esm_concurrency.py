@@ -38,15 +38,17 @@ def pollers_for(esm_config: dict[str, Any]) -> int:
     return max(1, min(int(wanted), cap))
 
 
-def _extra_poller_loop(worker: Any) -> None:
-    """LocalStack's poller loop without the mapping state bookkeeping (the first poller thread does that)."""
+def _extra_poller_loop(worker: Any, generation: int) -> None:
+    """LocalStack's poller loop without the mapping state bookkeeping (the first poller thread does that).
+
+    Ends when the mapping stops, and when it was stopped and started again (a new generation of pollers)."""
     error_backoff = ExponentialBackoff(
         initial_interval=2, max_interval=LAMBDA_EVENT_SOURCE_MAPPING_MAX_BACKOFF_ON_ERROR_SEC
     )
     empty_backoff = ExponentialBackoff(
         initial_interval=1, max_interval=LAMBDA_EVENT_SOURCE_MAPPING_MAX_BACKOFF_ON_EMPTY_POLL_SEC
     )
-    while not worker._shutdown_event.is_set():
+    while not worker._shutdown_event.is_set() and worker._sp_poller_generation == generation:
         interval = LAMBDA_EVENT_SOURCE_MAPPING_POLL_INTERVAL_SEC
         try:
             worker.poller.poll_events()
@@ -69,10 +71,12 @@ def install() -> None:
         fn(self)
         if not isinstance(self.poller, SqsPoller):
             return
+        generation = getattr(self, "_sp_poller_generation", 0) + 1
+        self._sp_poller_generation = generation
         extra = pollers_for(self.esm_config) - 1
         for n in range(extra):
             FuncThread(
-                lambda *_args, **_kwargs: _extra_poller_loop(self),
+                lambda *_args, **_kwargs: _extra_poller_loop(self, generation),
                 name=f"event-source-mapping-poller-{self.uuid}-{n + 2}",
             ).start()
         if extra:
