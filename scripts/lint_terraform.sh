@@ -5,7 +5,7 @@
 #
 # usage: scripts/lint_terraform.sh
 # env:   LINT_SKIP_CHECKOV=1  skip checkov (e.g. while iterating)
-#        VALIDATE_JOBS=<n>    directories validated in parallel (default 4)
+#        VALIDATE_JOBS=<n>    directories validated in parallel (default: number of CPUs)
 set -uo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$here"
@@ -61,7 +61,7 @@ validate_one() { # <index> <dir>
 }
 n=0
 for d in "${validate_dirs[@]}"; do
-  while [ "$(jobs -rp | wc -l)" -ge "${VALIDATE_JOBS:-4}" ]; do wait -n || true; done
+  while [ "$(jobs -rp | wc -l)" -ge "${VALIDATE_JOBS:-$(nproc 2>/dev/null || echo 2)}" ]; do wait -n || true; done
   validate_one "$n" "$d" &
   n=$((n + 1))
 done

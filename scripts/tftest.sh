@@ -4,14 +4,14 @@
 # Prints a summary and exits non-zero if any directory fails (or a module has no tests).
 #
 # usage: scripts/tftest.sh [dir...]          (default: every module, then the root)
-# env:   TFTEST_JOBS=<n>  directories tested in parallel (default 3)
+# env:   TFTEST_JOBS=<n>  directories tested in parallel (default: number of CPUs)
 #        TF_SHARED_PROVIDER=0 one provider process per terraform command (default: one for the whole run)
 #        TFTEST_VERBOSE=1 print every run's output, not only failures
 set -uo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$here"
 tf="$here/scripts/terraform.sh"
-jobs="${TFTEST_JOBS:-3}"
+jobs="${TFTEST_JOBS:-$(nproc 2>/dev/null || echo 2)}"
 
 has_tests() { compgen -G "$1/tests/*.tftest.hcl" >/dev/null; }
 
