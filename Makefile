@@ -11,7 +11,7 @@ TF := scripts/terraform.sh
 
 .PHONY: help venv build unit lint tftest checkov localstack-up localstack-down localstack-logs \
         integration deploy-local destroy-local outputs-local demo test bench plan apply docs plan-fixtures clean lock audit \
-        invoke logs dev
+        mutate mutate-wiring invoke logs dev
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -73,7 +73,7 @@ logs: venv ## a deployed function's log group: FN=<name> [FOLLOW=1]
 	$(PY) scripts/local_fn.py logs $(FN) $(if $(FOLLOW),--follow,)
 
 integration: venv build localstack-up ## LocalStack smoke suite + end-to-end pipeline suite
-	$(PY) -m pytest tests/integration -q
+	REQUIRE_LOCALSTACK=1 $(PY) -m pytest tests/integration -q
 
 demo: venv build localstack-up ## build, deploy to the embedded LocalStack, push a sample image through the pipeline
 	bash scripts/deploy_local.sh apply
@@ -88,6 +88,12 @@ test: ## everything CI runs: lint, unit, terraform tests, integration (LocalStac
 	rc=0; $(MAKE) integration || rc=$$?; $(MAKE) localstack-down; \
 	start=$$(cat .local/.test-start 2>/dev/null || date +%s); \
 	echo "$$(date -u +%FT%TZ) make test $$(( $$(date +%s) - start )) s rc=$$rc" >> .local/test-times.txt; exit $$rc
+
+mutate: venv ## Python mutation score (cosmic-ray) of functions/ and layers/shared/; slow, not in CI (MUTATE_ARGS="--sample 5 --targets ingest")
+	$(PY) scripts/mutate_python.py $(MUTATE_ARGS)
+
+mutate-wiring: venv ## wiring mutation harness: one-line Terraform/ASL/adapter mutants against the plan and unit tests
+	$(PY) scripts/mutate_wiring.py $(MUTATE_ARGS)
 
 bench: venv build ## benchmarks (print numbers, assert nothing about speed); the local loop needs LocalStack
 	$(PY) scripts/bench.py

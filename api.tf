@@ -103,18 +103,34 @@ resource "aws_api_gateway_gateway_response" "not_found" {
   }
 }
 
+# Everything a deployment snapshots: routes, each method's authorization and request parameters, each
+# integration's target and settings, and the gateway responses. Read from the resources (not from the
+# locals that build them), so what a plan changes on them is what redeploys.
+locals {
+  api_redeployment_inputs = {
+    resources = { for k, r in { orders = aws_api_gateway_resource.orders, order = aws_api_gateway_resource.order, uploads = aws_api_gateway_resource.uploads } : k => [r.parent_id, r.path_part] }
+    methods = { for k, m in aws_api_gateway_method.this : k => {
+      resource_id          = m.resource_id, http_method = m.http_method, authorization = m.authorization, authorizer_id = m.authorizer_id,
+      authorization_scopes = m.authorization_scopes, api_key_required = m.api_key_required, request_parameters = m.request_parameters,
+      request_models       = m.request_models, request_validator_id = m.request_validator_id, operation_name = m.operation_name,
+    } }
+    integrations = { for k, i in aws_api_gateway_integration.this : k => {
+      resource_id          = i.resource_id, http_method = i.http_method, type = i.type, uri = i.uri, integration_http_method = i.integration_http_method,
+      credentials          = i.credentials, request_parameters = i.request_parameters, request_templates = i.request_templates,
+      passthrough_behavior = i.passthrough_behavior, content_handling = i.content_handling, timeout_milliseconds = i.timeout_milliseconds,
+      cache_key_parameters = i.cache_key_parameters, connection_type = i.connection_type, connection_id = i.connection_id,
+    } }
+    gateway_responses = { for r in [aws_api_gateway_gateway_response.not_found] : r.response_type => [r.status_code, r.response_templates, r.response_parameters] }
+  }
+}
+
 resource "aws_api_gateway_deployment" "orders" {
   rest_api_id = aws_api_gateway_rest_api.orders.id
   description = "Managed by Terraform"
 
-  # A new deployment whenever the API's shape or its integrations change.
+  # A new deployment whenever anything a stage serves changes (local.api_redeployment_inputs).
   triggers = {
-    redeployment = sha1(jsonencode([
-      local.api_resources,
-      local.api_methods,
-      [for k, i in aws_api_gateway_integration.this : [k, i.uri, i.type]],
-      aws_api_gateway_gateway_response.not_found.response_templates,
-    ]))
+    redeployment = sha1(jsonencode(local.api_redeployment_inputs))
   }
 
   lifecycle {
@@ -130,7 +146,7 @@ resource "aws_cloudwatch_log_group" "api_access" {
   kms_key_id        = var.kms_key_arn
 
   #checkov:skip=CKV_AWS_338:Retention is var.log_retention_in_days (default 14 days for a dev stack).
-  #checkov:skip=CKV_AWS_158:Encrypted with var.kms_key_arn when set (its key policy must allow logs); CloudWatch default encryption otherwise.
+  #checkov:skip=CKV_AWS_158:Encrypted with var.kms_key_arn when set (output kms_key_policy_json is the key policy it needs); CloudWatch default encryption otherwise.
 }
 
 resource "aws_api_gateway_stage" "this" {
@@ -161,8 +177,20 @@ resource "aws_api_gateway_stage" "this" {
     })
   }
 
-  # Stage access logs need the account-level CloudWatch Logs role.
-  depends_on = [aws_api_gateway_account.this]
+  # Stage access logs need the account-level CloudWatch Logs role (see var.manage_api_gateway_account).
+  depends_on = [aws_api_gateway_account.this, aws_cloudwatch_log_group.api_execution]
+}
+
+# Execution logs (method_settings logging_level) go to a group API Gateway names after the API and the
+# stage. Created here first, so it has retention and the stack's key instead of being created unmanaged
+# by API Gateway (no retention, no KMS) and left behind on destroy.
+resource "aws_cloudwatch_log_group" "api_execution" {
+  name              = "API-Gateway-Execution-Logs_${aws_api_gateway_rest_api.orders.id}/${var.environment}"
+  retention_in_days = var.log_retention_in_days
+  kms_key_id        = var.kms_key_arn
+
+  #checkov:skip=CKV_AWS_338:Retention is var.log_retention_in_days (default 14 days for a dev stack).
+  #checkov:skip=CKV_AWS_158:Encrypted with var.kms_key_arn when set (output kms_key_policy_json is the key policy it needs); CloudWatch default encryption otherwise.
 }
 
 resource "aws_api_gateway_method_settings" "all" {
@@ -171,6 +199,8 @@ resource "aws_api_gateway_method_settings" "all" {
   rest_api_id = aws_api_gateway_rest_api.orders.id
   stage_name  = aws_api_gateway_stage.this.stage_name
   method_path = "*/*"
+
+  depends_on = [aws_cloudwatch_log_group.api_execution]
 
   settings {
     metrics_enabled        = true
@@ -197,7 +227,9 @@ module "orders_api_sources" {
 }
 
 #------------------------------------------------------------------------------
-# Account-level CloudWatch Logs role of API Gateway (one per account and region).
+# Account-level CloudWatch Logs role of API Gateway: ONE setting per account and region, shared by every
+# API and stage there. Off by default (var.manage_api_gateway_account): an environment that owned it would
+# overwrite another's, and its destroy would leave the region's APIs pointing at a deleted role.
 #------------------------------------------------------------------------------
 resource "aws_iam_role" "api_gateway_cloudwatch" {
   count = var.manage_api_gateway_account ? 1 : 0

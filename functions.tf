@@ -55,6 +55,8 @@ locals {
     }
     notify = {
       MarkNotified = { actions = ["dynamodb:UpdateItem"], resources = [aws_dynamodb_table.metadata.arn] }
+      # notify_store reads the item back when the conditional update fails without returning it.
+      ReadMetadata = { actions = ["dynamodb:GetItem"], resources = [aws_dynamodb_table.metadata.arn] }
     }
     orders_api = {
       Orders = {

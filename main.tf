@@ -11,7 +11,7 @@ locals {
   prefix     = "${var.project}-${var.environment}"
   account_id = data.aws_caller_identity.current.account_id
   partition  = data.aws_partition.current.partition
-  region     = data.aws_region.current.name
+  region     = data.aws_region.current.id
 
   # Build output of scripts/build.py (docs/CONTRACTS.md "Build output").
   build_dir = var.build_dir != null ? var.build_dir : "${path.module}/build"

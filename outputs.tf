@@ -146,3 +146,8 @@ output "vpc_id" {
   description = "VPC of daily_report (null when enable_vpc = false)."
   value       = local.report_vpc_id
 }
+
+output "kms_key_policy_json" {
+  description = "Key policy for a customer managed key passed as kms_key_arn: complete for everything this stack encrypts with it (CloudWatch Logs in this region, S3/SNS/EventBridge/CloudWatch delivering to encrypted queues and topics, DynamoDB). Create the key with it before setting kms_key_arn (e.g. a first apply without kms_key_arn prints it)."
+  value       = jsonencode(local.kms_key_policy)
+}

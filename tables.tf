@@ -1,6 +1,13 @@
 # DynamoDB tables (docs/CONTRACTS.md "Data"). On-demand billing, encryption at rest, point-in-time recovery.
+# Encryption at rest is always on; the key is var.kms_key_arn when set, else var.dynamodb_encryption
+# picks the AWS managed key aws/dynamodb (enabled = true, no key ARN) or the AWS owned key (enabled = false).
+
+locals {
+  dynamodb_kms_encryption = var.kms_key_arn != null || var.dynamodb_encryption == "aws_managed"
+}
 
 resource "aws_dynamodb_table" "metadata" {
+  #checkov:skip=CKV_AWS_119:Customer managed key through var.kms_key_arn; otherwise aws/dynamodb or the AWS owned key, per var.dynamodb_encryption.
   name                        = "${local.prefix}-image-metadata"
   billing_mode                = "PAY_PER_REQUEST"
   hash_key                    = "imageId"
@@ -16,12 +23,13 @@ resource "aws_dynamodb_table" "metadata" {
   }
 
   server_side_encryption {
-    enabled     = true
+    enabled     = local.dynamodb_kms_encryption
     kms_key_arn = var.kms_key_arn
   }
 }
 
 resource "aws_dynamodb_table" "orders" {
+  #checkov:skip=CKV_AWS_119:Customer managed key through var.kms_key_arn; otherwise aws/dynamodb or the AWS owned key, per var.dynamodb_encryption.
   name                        = "${local.prefix}-orders"
   billing_mode                = "PAY_PER_REQUEST"
   hash_key                    = "orderId"
@@ -56,13 +64,14 @@ resource "aws_dynamodb_table" "orders" {
   }
 
   server_side_encryption {
-    enabled     = true
+    enabled     = local.dynamodb_kms_encryption
     kms_key_arn = var.kms_key_arn
   }
 }
 
 # Powertools idempotency store of POST /orders (hash key `id`, TTL attribute `expiration`).
 resource "aws_dynamodb_table" "idempotency" {
+  #checkov:skip=CKV_AWS_119:Customer managed key through var.kms_key_arn; otherwise aws/dynamodb or the AWS owned key, per var.dynamodb_encryption.
   name                        = "${local.prefix}-idempotency"
   billing_mode                = "PAY_PER_REQUEST"
   hash_key                    = "id"
@@ -83,7 +92,7 @@ resource "aws_dynamodb_table" "idempotency" {
   }
 
   server_side_encryption {
-    enabled     = true
+    enabled     = local.dynamodb_kms_encryption
     kms_key_arn = var.kms_key_arn
   }
 }

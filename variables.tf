@@ -60,10 +60,11 @@ variable "architecture" {
 variable "kms_key_arn" {
   description = <<-EOT
     Optional customer managed KMS key for data at rest (buckets, queues, topics, tables, the alarms topic).
-    null (default) = AWS managed encryption (SSE-S3, SSE-SQS, aws/sns, DynamoDB AWS owned key) and a dedicated
-    CMK created by this module for the alarms topic only, because CloudWatch alarms cannot publish to a topic
-    encrypted with the AWS managed aws/sns key. A key you pass must allow s3, sns, events and cloudwatch
-    service principals to use it (GenerateDataKey*, Decrypt).
+    null (default) = AWS managed encryption (SSE-S3, SSE-SQS, aws/sns, DynamoDB per var.dynamodb_encryption,
+    CloudWatch Logs default encryption) and a dedicated CMK created by this module for the alarms topic only,
+    because CloudWatch alarms cannot publish to a topic encrypted with the AWS managed aws/sns key. A key you
+    pass needs the key policy in output `kms_key_policy_json` (logs.<region>, s3, sqs, sns, events,
+    cloudwatch and dynamodb use it); apply fails on the log groups without the logs statement.
   EOT
   type        = string
   default     = null
@@ -71,6 +72,22 @@ variable "kms_key_arn" {
   validation {
     condition     = var.kms_key_arn == null || can(regex("^arn:aws[a-zA-Z-]*:kms:", var.kms_key_arn))
     error_message = "kms_key_arn must be null or a KMS key ARN."
+  }
+}
+
+variable "dynamodb_encryption" {
+  description = <<-EOT
+    Key of the DynamoDB tables when kms_key_arn is null: "aws_managed" (default) = the AWS managed key
+    aws/dynamodb in your account (key use visible in CloudTrail, KMS request charges apply);
+    "aws_owned" = the AWS owned key (no charge, no audit trail of key use). Tables are encrypted either way;
+    with kms_key_arn set they use that key.
+  EOT
+  type        = string
+  default     = "aws_managed"
+
+  validation {
+    condition     = contains(["aws_managed", "aws_owned"], var.dynamodb_encryption)
+    error_message = "dynamodb_encryption must be \"aws_managed\" or \"aws_owned\"."
   }
 }
 
@@ -144,7 +161,8 @@ variable "tracing_mode" {
 variable "orders_api_publish_versions" {
   description = <<-EOT
     Publish a new orders_api version on every change and point its `live` alias (the API's target) at it.
-    false = the alias follows $LATEST. Provisioned concurrency needs published versions.
+    false = the alias follows $LATEST. Provisioned concurrency needs published versions. Lambda keeps every
+    published version (75 GB code storage quota per region): README "Deploying to real AWS" says how to prune.
   EOT
   type        = bool
   default     = true
@@ -352,11 +370,15 @@ variable "api_throttling_burst_limit" {
 
 variable "manage_api_gateway_account" {
   description = <<-EOT
-    Manage the regional API Gateway account setting (CloudWatch Logs role), required once per account and
-    region for stage access logs. Set false when another stack owns it.
+    Manage the API Gateway account setting (the CloudWatch Logs role), which is ONE setting per account and
+    region shared by every API there. false (default): this stack leaves it alone, so two environments in
+    one account cannot overwrite each other and destroying one cannot break logging for the others. Stage
+    access and execution logs need that role to be set once per account and region: set true in exactly one
+    stack that owns it (e.g. an account baseline), or set it with
+    `aws apigateway update-account --patch-operations op=replace,path=/cloudwatchRoleArn,value=<role arn>`.
   EOT
   type        = bool
-  default     = true
+  default     = false
 }
 
 #------------------------------------------------------------------------------

@@ -19,9 +19,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 KNOWN_AFTER_APPLY = "(known after apply)"
@@ -373,6 +375,112 @@ def verdict(plan: Plan) -> str:
         f"{counts['replace']} to replace, {counts['delete']} to destroy"
     )
     return ", ".join([main, *extra])
+
+
+# --------------------------------------------------------------------------------------------------
+# Which code changed: base and head build manifests (scripts/build.py, per-file hashes per target)
+# --------------------------------------------------------------------------------------------------
+
+DIST_METADATA = re.compile(r"^(?:python/)?([^/]+?)-([^/-]+)\.dist-info/METADATA$")
+# Replacing these recreates what hangs off them (permissions, event source mappings, alias routing).
+REPLACE_WARNINGS = {
+    "aws_lambda_function": "its permissions and event source mappings are recreated with it",
+    "aws_lambda_alias": "permissions and event source mappings that target the alias are recreated with it",
+}
+
+
+@dataclass
+class TargetDiff:
+    kind: str  # functions | layers
+    name: str
+    status: str  # added | removed | changed | layers (only a layer it uses changed)
+    added: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    modified: list[str] = field(default_factory=list)
+    builder_only: bool = False  # zip bytes changed, no file did
+    unknown_files: bool = False  # a manifest has no per-file hashes
+    layers_changed: list[str] = field(default_factory=list)
+    dists: list[str] = field(default_factory=list)  # "pillow 12.2.0 -> 13.0.0"
+
+
+def load_manifest_file(path: str) -> dict[str, Any] | None:
+    try:
+        data = json.loads(Path(path).read_text())
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError) as e:
+        raise PlanError(f"{path}: not a readable build manifest ({e})") from e
+    if not isinstance(data, dict) or not isinstance(data.get("functions"), dict):
+        raise PlanError(f"{path}: not a build manifest (no 'functions')")
+    return data
+
+
+def _distributions(files: dict[str, str]) -> dict[str, str]:
+    found = {}
+    for path in files:
+        m = DIST_METADATA.match(path)
+        if m:
+            found[m[1].lower().replace("_", "-")] = m[2]
+    return found
+
+
+def _hide_bytecode(paths: list[str], changed: set[str]) -> list[str]:
+    """Drop __pycache__/<mod>.<tag>.pyc when its <mod>.py changed the same way (it follows the source)."""
+    kept = []
+    for p in paths:
+        folder, _, name = p.rpartition("__pycache__/")
+        if name.endswith(".pyc") and f"{folder}{name.split('.', 1)[0]}.py" in changed:
+            continue
+        kept.append(p)
+    return kept
+
+
+def _diff_entry(
+    kind: str, name: str, before: dict[str, Any] | None, after: dict[str, Any] | None
+) -> TargetDiff:
+    status = "added" if before is None else "removed" if after is None else "changed"
+    d = TargetDiff(kind, name, status)
+    old = (before or {}).get("files")
+    new = (after or {}).get("files")
+    if (before is not None and not isinstance(old, dict)) or (
+        after is not None and not isinstance(new, dict)
+    ):
+        d.unknown_files = True
+        return d
+    old, new = old or {}, new or {}
+    added = sorted(set(new) - set(old))
+    removed = sorted(set(old) - set(new))
+    modified = sorted(k for k in set(old) & set(new) if old[k] != new[k])
+    d.added = _hide_bytecode(added, set(added))
+    d.removed = _hide_bytecode(removed, set(removed))
+    d.modified = _hide_bytecode(modified, set(modified))
+    d.builder_only = status == "changed" and not (added or removed or modified)
+    before_d, after_d = _distributions(old), _distributions(new)
+    for dist in sorted(set(before_d) | set(after_d)):
+        b, a = before_d.get(dist), after_d.get(dist)
+        if b != a:
+            d.dists.append(f"{dist} {b or '(new)'} -> {a or '(removed)'}")
+    return d
+
+
+def diff_manifests(base: dict[str, Any], head: dict[str, Any]) -> list[TargetDiff]:
+    """Layers whose zip changed, then functions whose zip or one of whose layers changed."""
+    diffs: list[TargetDiff] = []
+    changed_layers: set[str] = set()
+    for kind in ("layers", "functions"):
+        old, new = base.get(kind) or {}, head.get(kind) or {}
+        for name in sorted(set(old) | set(new)):
+            b, a = old.get(name), new.get(name)
+            zip_changed = (b or {}).get("sha256") != (a or {}).get("sha256")
+            layers = [layer for layer in (a or b or {}).get("layers", []) if layer in changed_layers]
+            if not zip_changed and not layers:
+                continue
+            d = _diff_entry(kind, name, b, a) if zip_changed else TargetDiff(kind, name, "layers")
+            d.layers_changed = layers
+            diffs.append(d)
+            if kind == "layers":
+                changed_layers.add(name)
+    return diffs
 
 
 # --------------------------------------------------------------------------------------------------
@@ -769,8 +877,12 @@ def row_detail(change: Change, f: Fmt) -> list[str]:
 
 
 class Renderer:
-    def __init__(self, fmt: str, max_rows: int) -> None:
+    def __init__(
+        self, fmt: str, max_rows: int, code: list[TargetDiff] | None = None, code_note: str = ""
+    ) -> None:
         self.f = Fmt(markdown=fmt == "markdown")
+        self.code = code
+        self.code_note = code_note
         self.max_rows = max_rows
         self.lines: list[str] = []
 
@@ -817,6 +929,7 @@ class Renderer:
 
     def render(self, plan: Plan, title: str | None) -> str:
         self.render_header(plan, title)
+        self.render_code(plan)
         self.render_security(plan)
         for category, symbol, label in SECTIONS:
             self.render_section(plan, category, symbol, label)
@@ -838,11 +951,64 @@ class Renderer:
         if plan.drift:
             facts.append(f"{len(plan.drift)} changed outside Terraform")
         self.lines += ["", " · ".join(facts) if f.markdown else "; ".join(facts)]
+        replaced = plan.by_category("replace")
+        if replaced:
+            types: dict[str, int] = {}
+            for c in replaced:
+                types[c.type] = types.get(c.type, 0) + 1
+            kinds = ", ".join(f"{n} {f.code(t)}" for t, n in sorted(types.items()))
+            self.lines += [
+                "",
+                f"Replacements: {len(replaced)} ({kinds}), each destroyed and re-created",
+            ]
+        for c in replaced:
+            if c.type in REPLACE_WARNINGS:
+                self.lines += ["", f.strong(f"⚠ {c.address} is replaced: {REPLACE_WARNINGS[c.type]}.")]
         if plan.errored:
             self.lines += ["", f.strong("⚠ The plan errored: this summary is partial.")]
         if not plan.complete:
             warning = "⚠ The plan is incomplete (deferred changes or -target): apply may not converge."
             self.lines += ["", f.strong(warning)]
+
+    def render_code(self, plan: Plan) -> None:
+        """Which files changed in each function and layer zip (base vs head build manifest)."""
+        f = self.f
+        if self.code is None:
+            if self.code_note:
+                self.lines += ["", self.code_note]
+            return
+        self.heading(f"Code changes ({len(self.code)})" if self.code else "Code changes")
+        if not self.code:
+            self.lines.append("No function or layer zip changed.")
+            return
+        rows = []
+        for d in self.code:
+            label = f"{d.kind[:-1]} {d.name}"
+            notes: list[str] = []
+            if d.status in ("added", "removed"):
+                notes.append(f"zip {d.status}")
+            if d.unknown_files:
+                notes.append("files unknown (a manifest without per-file hashes)")
+            if d.builder_only:
+                notes.append(f.strong("builder change: zip bytes differ, no file changed"))
+            for word, paths in (("added", d.added), ("removed", d.removed), ("modified", d.modified)):
+                if paths:
+                    # a layer's dist-info files say no more than its "distributions" line
+                    named = [p for p in paths if ".dist-info/" not in p] if d.kind == "layers" else paths
+                    shown = named[: 5 if d.kind == "layers" else 10]
+                    more = f" and {len(paths) - len(shown)} more" if len(paths) > len(shown) else ""
+                    notes.append(f"{word} ({len(paths)}): " + ", ".join(f.code(p) for p in shown) + more)
+            if d.dists:
+                notes.append("distributions: " + ", ".join(d.dists))
+            if d.layers_changed:
+                notes.append("layer changed: " + ", ".join(d.layers_changed))
+            elif d.kind == "functions":
+                notes.append("layers unchanged")
+            if f.markdown:
+                rows.append([f.code(label), "<br>".join(notes)])
+            else:
+                rows.append([label, "\n".join(notes)])
+        self.table(["Target", "What changed"], rows)
 
     def render_security(self, plan: Plan) -> None:
         f = self.f
@@ -926,9 +1092,25 @@ def summarize(
     max_rows: int = DEFAULT_MAX_ROWS,
     title: str | None = None,
     max_chars: int = DEFAULT_MAX_CHARS,
+    base_manifest: str | None = None,
+    head_manifest: str | None = None,
 ) -> str:
     plan = load_plan(text)
-    return truncate(Renderer(fmt, max_rows).render(plan, title), max_chars)
+    code: list[TargetDiff] | None = None
+    note = ""
+    if base_manifest or head_manifest:
+        base = load_manifest_file(base_manifest) if base_manifest else None
+        head = load_manifest_file(head_manifest) if head_manifest else None
+        if base is None or head is None:
+            missing = base_manifest if base is None else head_manifest
+            note = (
+                f"Code changes: build manifest {missing or '(not given)'} not available; files not compared."
+            )
+        elif (base.get("arch"), base.get("python")) != (head.get("arch"), head.get("python")):
+            note = "Code changes: the base and head manifests are for different targets; files not compared."
+        else:
+            code = diff_manifests(base, head)
+    return truncate(Renderer(fmt, max_rows, code, note).render(plan, title), max_chars)
 
 
 def _read(paths: list[str]) -> Iterator[str]:
@@ -962,10 +1144,24 @@ def main(argv: list[str] | None = None) -> int:
         "comment limit; 0 = no limit)",
     )
     parser.add_argument("--title", help="heading printed above the verdict (e.g. the environment)")
+    parser.add_argument(
+        "--base-manifest", help="build/manifest.json of the base commit: name the changed files"
+    )
+    parser.add_argument(
+        "--head-manifest", help="build/manifest.json of the head commit (with --base-manifest)"
+    )
     args = parser.parse_args(argv)
     try:
         text = next(_read([args.plan]))
-        out = summarize(text, args.format, args.max_rows, args.title, args.max_chars)
+        out = summarize(
+            text,
+            args.format,
+            args.max_rows,
+            args.title,
+            args.max_chars,
+            args.base_manifest,
+            args.head_manifest,
+        )
     except (PlanError, OSError, UnicodeDecodeError) as e:
         print(f"plan_summary: error: {e}", file=sys.stderr)
         return 2

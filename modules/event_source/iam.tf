@@ -9,8 +9,6 @@ locals {
   sqs_queue_arns = [for v in values(local.sqs) : v.queue_arn]
 
   dynamodb_stream_arns = [for v in values(local.dynamodb_streams) : v.stream_arn]
-  # dynamodb:ListStreams is authorised on the table's streams, not on one stream label.
-  dynamodb_stream_wildcards = [for a in local.dynamodb_stream_arns : replace(a, "/\\/stream\\/[^/]+$/", "/stream/*")]
 
   # A kinesis stream_arn may be an enhanced fan-out consumer (<stream arn>/consumer/<name>:<ts>).
   kinesis_stream_arns   = [for v in values(local.kinesis) : replace(v.stream_arn, "/\\/consumer\\/.*$/", "")]
@@ -47,10 +45,12 @@ locals {
     {
       include = length(local.dynamodb_streams) > 0
       statement = {
-        Sid      = "DynamoDbStreamList"
-        Effect   = "Allow"
-        Action   = ["dynamodb:ListStreams"]
-        Resource = distinct(local.dynamodb_stream_wildcards)
+        Sid    = "DynamoDbStreamList"
+        Effect = "Allow"
+        Action = ["dynamodb:ListStreams"]
+        # The Service Authorization Reference lists no resource type for ListStreams (it lists the
+        # account's streams), so it can only be granted on "*"; the action itself stays explicit.
+        Resource = ["*"]
       }
     },
     {

@@ -60,3 +60,55 @@ output "queue_policy_statements" {
   description = "IAM statements, grouped by SQS queue ARN, that queue owners must add to their queue policy: S3 -> SQS notifications (s3.amazonaws.com), EventBridge target DLQs (events.amazonaws.com, aws:SourceArn = rule ARN) and SNS subscription DLQs (sns.amazonaws.com). Look up with lookup(output, queue_arn, [])."
   value       = local.queue_policy_statements
 }
+
+output "mapping_settings" {
+  description = "Settings of every event source mapping as created, keyed `sqs/<key>` or `<kind>/<key>` (kind = dynamodb_streams | kinesis): target, source, batching, partial-batch response, retries, on-failure destination, concurrency, filters."
+  value = merge(
+    { for k, m in aws_lambda_event_source_mapping.sqs : "sqs/${k}" => {
+      function_name                      = m.function_name
+      event_source_arn                   = m.event_source_arn
+      batch_size                         = m.batch_size
+      maximum_batching_window_in_seconds = m.maximum_batching_window_in_seconds
+      function_response_types            = tolist(m.function_response_types)
+      bisect_batch_on_function_error     = null
+      maximum_retry_attempts             = null
+      maximum_record_age_in_seconds      = null
+      starting_position                  = null
+      on_failure_destination_arn         = null
+      maximum_concurrency                = try(m.scaling_config[0].maximum_concurrency, null)
+      filter_patterns                    = [for f in try(m.filter_criteria[0].filter, []) : f.pattern]
+    } },
+    { for k, m in aws_lambda_event_source_mapping.stream : k => {
+      function_name                      = m.function_name
+      event_source_arn                   = m.event_source_arn
+      batch_size                         = m.batch_size
+      maximum_batching_window_in_seconds = m.maximum_batching_window_in_seconds
+      function_response_types            = tolist(m.function_response_types)
+      bisect_batch_on_function_error     = m.bisect_batch_on_function_error
+      maximum_retry_attempts             = m.maximum_retry_attempts
+      maximum_record_age_in_seconds      = m.maximum_record_age_in_seconds
+      starting_position                  = m.starting_position
+      on_failure_destination_arn         = try(m.destination_config[0].on_failure[0].destination_arn, null)
+      maximum_concurrency                = null
+      filter_patterns                    = [for f in try(m.filter_criteria[0].filter, []) : f.pattern]
+    } },
+  )
+}
+
+output "eventbridge_targets" {
+  description = "Every EventBridge rule with its target as created, by caller key: bus, pattern or schedule, target ARN, retry policy, dead-letter queue."
+  value = { for k, r in aws_cloudwatch_event_rule.this : k => {
+    event_bus_name               = r.event_bus_name
+    event_pattern                = r.event_pattern
+    schedule_expression          = r.schedule_expression
+    target_arn                   = aws_cloudwatch_event_target.this[k].arn
+    maximum_retry_attempts       = try(aws_cloudwatch_event_target.this[k].retry_policy[0].maximum_retry_attempts, null)
+    maximum_event_age_in_seconds = try(aws_cloudwatch_event_target.this[k].retry_policy[0].maximum_event_age_in_seconds, null)
+    dead_letter_arn              = try(aws_cloudwatch_event_target.this[k].dead_letter_config[0].arn, null)
+  } }
+}
+
+output "sns_subscription_endpoints" {
+  description = "Endpoint (the function or its alias) of every SNS subscription, by caller key, with the topic it subscribes to."
+  value       = { for k, v in aws_sns_topic_subscription.this : k => { topic_arn = v.topic_arn, endpoint = v.endpoint } }
+}

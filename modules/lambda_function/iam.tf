@@ -59,9 +59,18 @@ locals {
       for k, arn in local.async_destinations : {
         Sid      = "AsyncDestination${k}"
         Effect   = "Allow"
-        Action   = [local.destination_actions[split(":", arn)[2]]]
-        Resource = [arn]
+        Action   = split(":", arn)[2] == "s3" ? ["s3:PutObject"] : [local.destination_actions[split(":", arn)[2]]]
+        Resource = split(":", arn)[2] == "s3" ? ["${arn}/*"] : [arn]
       }
+    ],
+    # An S3 on-failure destination also needs ListBucket on the bucket itself.
+    [
+      for k, arn in local.async_destinations : {
+        Sid      = "AsyncDestination${k}ListBucket"
+        Effect   = "Allow"
+        Action   = ["s3:ListBucket"]
+        Resource = [arn]
+      } if split(":", arn)[2] == "s3"
     ],
     var.dead_letter_target_arn != null ? [
       {

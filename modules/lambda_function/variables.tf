@@ -89,20 +89,24 @@ variable "handler" {
 }
 
 variable "runtime" {
-  description = "Lambda runtime identifier."
+  description = <<-EOT
+    Lambda runtime identifier. Checked by family, so a runtime AWS adds later passes without a module
+    change: python3.N (N >= 10), nodejsN.x (N >= 20), javaN (N >= 17), dotnetN (N >= 8), ruby3.N (N >= 3),
+    provided.al2 / provided.al20NN. Families and versions AWS has deprecated are refused.
+  EOT
   type        = string
   default     = "python3.12"
 
   validation {
-    condition = contains([
-      "python3.10", "python3.11", "python3.12", "python3.13",
-      "nodejs20.x", "nodejs22.x",
-      "java17", "java21",
-      "dotnet8",
-      "ruby3.3",
-      "provided.al2023", "provided.al2",
-    ], var.runtime)
-    error_message = "runtime must be a supported (not deprecated) runtime: python3.10-3.13, nodejs20.x, nodejs22.x, java17, java21, dotnet8, ruby3.3, provided.al2023, provided.al2."
+    condition = (
+      can(regex("^python3\\.[0-9]+$", var.runtime)) ? tonumber(regex("^python3\\.([0-9]+)$", var.runtime)[0]) >= 10 :
+      can(regex("^nodejs[0-9]+\\.x$", var.runtime)) ? tonumber(regex("^nodejs([0-9]+)\\.x$", var.runtime)[0]) >= 20 :
+      can(regex("^java[0-9]+$", var.runtime)) ? tonumber(regex("^java([0-9]+)$", var.runtime)[0]) >= 17 :
+      can(regex("^dotnet[0-9]+$", var.runtime)) ? tonumber(regex("^dotnet([0-9]+)$", var.runtime)[0]) >= 8 :
+      can(regex("^ruby3\\.[0-9]+$", var.runtime)) ? tonumber(regex("^ruby3\\.([0-9]+)$", var.runtime)[0]) >= 3 :
+      can(regex("^provided\\.al2(0[0-9]{2})?$", var.runtime))
+    )
+    error_message = "runtime \"${var.runtime}\" is not a supported Lambda runtime: python3.N (N >= 10), nodejsN.x (N >= 20), javaN (N >= 17), dotnetN (N >= 8), ruby3.N (N >= 3), provided.al2 or provided.al20NN."
   }
 }
 
@@ -151,13 +155,17 @@ variable "ephemeral_storage_size" {
 }
 
 variable "environment_variables" {
-  description = "Environment variables. Lambda rejects more than 4 KB in total; this is checked at plan time. Do not put secrets here."
+  description = "Environment variables. Lambda rejects more than 4 KB in total (the UTF-8 bytes of every name and value); this is checked at plan time. Do not put secrets here."
   type        = map(string)
   default     = {}
 
+  # Bytes, not characters: the base64 length gives the exact UTF-8 size (3 bytes per 4 characters, less padding).
   validation {
-    condition     = length(jsonencode(var.environment_variables)) <= 4096
-    error_message = "environment_variables exceed Lambda's 4 KB limit (measured as the JSON encoding of the map)."
+    condition = (
+      length(base64encode(join("", [for k, v in var.environment_variables : "${k}${v}"]))) * 3 / 4
+      -length(regexall("=", base64encode(join("", [for k, v in var.environment_variables : "${k}${v}"]))))
+    ) <= 4096
+    error_message = "environment_variables exceed Lambda's 4 KB limit (the UTF-8 bytes of all names and values)."
   }
 
   validation {
@@ -357,6 +365,17 @@ variable "policy_statements" {
     error_message = "policy_statements keys must contain only letters, digits, hyphens and underscores (they become Sids)."
   }
 
+  # The Sid is the key without - and _ (IAM allows only letters and digits), so two keys can map to one Sid.
+  validation {
+    condition = alltrue([
+      for sid, ks in { for k in keys(var.policy_statements) : replace(k, "/[^A-Za-z0-9]/", "") => k... } : length(ks) == 1
+    ])
+    error_message = format(
+      "policy_statements keys must stay distinct without - and _ (they become Sids); these collide: %s.",
+      join("; ", [for sid, ks in { for k in keys(var.policy_statements) : replace(k, "/[^A-Za-z0-9]/", "") => k... } : format("%s -> %s", join(", ", ks), sid) if length(ks) > 1])
+    )
+  }
+
   validation {
     condition     = alltrue([for s in var.policy_statements : contains(["Allow", "Deny"], s.effect)])
     error_message = "policy_statements effect must be Allow or Deny."
@@ -393,8 +412,8 @@ variable "alias_name" {
   default     = null
 
   validation {
-    condition     = var.alias_name == null ? true : can(regex("^[A-Za-z_-][A-Za-z0-9_-]{0,127}$", var.alias_name)) && !can(regex("^[0-9]+$", var.alias_name))
-    error_message = "alias_name must be 1-128 characters of letters, digits, hyphens and underscores, and not a number."
+    condition     = var.alias_name == null ? true : can(regex("^[A-Za-z0-9_-]{1,128}$", var.alias_name)) && !can(regex("^[0-9]+$", var.alias_name))
+    error_message = "alias_name must be 1-128 characters of letters, digits, hyphens and underscores, and not only digits (that would be a version number)."
   }
 }
 
@@ -434,7 +453,7 @@ variable "provisioned_concurrency_autoscaling" {
 ################################################################################
 
 variable "async_invoke" {
-  description = "Asynchronous invocation config (on the alias when set): retries 0-2, max event age 60-21600 s, destinations (SQS, SNS, Lambda or EventBridge ARNs). The role gets the action each destination needs."
+  description = "Asynchronous invocation config (on the alias when set): retries 0-2, max event age 60-21600 s, destinations (SQS, SNS, Lambda or EventBridge ARNs; an S3 bucket ARN for on-failure only, as AWS allows). The role gets the actions each destination needs (S3: PutObject on its objects, ListBucket on the bucket)."
   type = object({
     maximum_retry_attempts       = optional(number, 2)
     maximum_event_age_in_seconds = optional(number, 21600)
@@ -455,10 +474,16 @@ variable "async_invoke" {
 
   validation {
     condition = var.async_invoke == null ? true : alltrue([
-      for a in compact([var.async_invoke.on_success_destination_arn, var.async_invoke.on_failure_destination_arn]) :
-      can(regex("^arn:[a-z-]+:(sqs|sns|lambda|events):", a))
+      for a in compact([var.async_invoke.on_success_destination_arn]) : can(regex("^arn:[a-z-]+:(sqs|sns|lambda|events):", a))
     ])
-    error_message = "async_invoke destinations must be SQS queue, SNS topic, Lambda function or EventBridge bus ARNs."
+    error_message = "async_invoke.on_success_destination_arn must be an SQS queue, SNS topic, Lambda function or EventBridge bus ARN (AWS accepts S3 buckets for on-failure only)."
+  }
+
+  validation {
+    condition = var.async_invoke == null ? true : alltrue([
+      for a in compact([var.async_invoke.on_failure_destination_arn]) : can(regex("^arn:[a-z-]+:(sqs|sns|lambda|events):", a)) || can(regex("^arn:[a-z-]+:s3:::[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", a))
+    ])
+    error_message = "async_invoke.on_failure_destination_arn must be an SQS queue, SNS topic, Lambda function, EventBridge bus or S3 bucket ARN."
   }
 }
 

@@ -25,7 +25,7 @@ data "aws_partition" "current" {
 
 locals {
   account_id = try(data.aws_caller_identity.current[0].account_id, "")
-  region     = try(data.aws_region.current[0].name, "")
+  region     = try(data.aws_region.current[0].id, "")
   partition  = try(data.aws_partition.current[0].partition, "aws")
 }
 

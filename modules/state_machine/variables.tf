@@ -5,12 +5,12 @@ variable "create" {
 }
 
 variable "name" {
-  description = "Name of the state machine (1-80 characters: letters, digits, hyphens, underscores). Also names the role and the log group."
+  description = "Name of the state machine (1-80 characters: letters, digits, dots, hyphens, underscores, as Step Functions allows; AWS provider 5.x itself still refuses dots). Also names the role and the log group."
   type        = string
 
   validation {
-    condition     = can(regex("^[A-Za-z0-9_-]{1,80}$", var.name))
-    error_message = "name must be 1-80 characters of letters, digits, hyphens and underscores."
+    condition     = can(regex("^[A-Za-z0-9_.-]{1,80}$", var.name))
+    error_message = "name must be 1-80 characters of letters, digits, dots, hyphens and underscores."
   }
 }
 
@@ -104,7 +104,7 @@ variable "integrations" {
     error_message = "integrations.event_bus_arns must be EventBridge event bus ARNs."
   }
   validation {
-    condition     = alltrue([for a in var.integrations.state_machine_arns : can(regex("^arn:aws[a-z-]*:states:[a-z0-9-]+:[0-9]{12}:stateMachine:[A-Za-z0-9_-]{1,80}$", a))])
+    condition     = alltrue([for a in var.integrations.state_machine_arns : can(regex("^arn:aws[a-z-]*:states:[a-z0-9-]+:[0-9]{12}:stateMachine:[A-Za-z0-9_.-]{1,80}$", a))])
     error_message = "integrations.state_machine_arns must be unqualified state machine ARNs."
   }
   validation {

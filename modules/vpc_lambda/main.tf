@@ -12,6 +12,19 @@ locals {
   create_dynamodb_endpoint = local.create && var.create_dynamodb_endpoint
   interface_endpoints      = toset(local.create ? var.interface_endpoints : [])
   create_endpoint_sg       = length(local.interface_endpoints) > 0
+
+  # An interface endpoint takes at most one subnet per AZ (else DuplicateSubnetsInSameZone): the created
+  # subnets are one per zone already; of given subnets, the first listed in each zone is used.
+  endpoint_subnet_ids = local.create_vpc ? local.subnet_ids : [
+    for az, ids in { for id in var.subnet_ids : data.aws_subnet.given[id].availability_zone => id... if contains(keys(data.aws_subnet.given), id) } : ids[0]
+  ]
+}
+
+# Zones of the given subnets, only needed to place interface endpoints.
+data "aws_subnet" "given" {
+  for_each = toset(local.create && !local.create_vpc && length(local.interface_endpoints) > 0 ? var.subnet_ids : [])
+
+  id = each.key
 }
 
 ################################################################################
@@ -128,7 +141,7 @@ resource "aws_vpc_endpoint" "interface" {
   vpc_id              = local.vpc_id
   service_name        = data.aws_vpc_endpoint_service.interface[each.key].service_name
   vpc_endpoint_type   = "Interface"
-  subnet_ids          = local.subnet_ids
+  subnet_ids          = local.endpoint_subnet_ids
   security_group_ids  = [aws_security_group.endpoints[0].id]
   private_dns_enabled = true
 

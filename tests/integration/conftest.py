@@ -7,7 +7,11 @@
 - ``wait_until``: poll with a deadline, failing with a useful message.
 
 The endpoint is ``LOCALSTACK_ENDPOINT`` or http://127.0.0.1:4566 (port: ``LOCALSTACK_PORT``). Tests using
-these fixtures are skipped when LocalStack is not reachable, except under CI (``CI`` set): an error there.
+these fixtures are skipped when LocalStack is not reachable, except under CI (``CI`` set) or with
+``REQUIRE_LOCALSTACK=1`` (``make integration`` sets it): a failure there, never a silent skip.
+
+Every test here is bounded by pytest-timeout (``INTEGRATION_TEST_TIMEOUT`` seconds, default 300; a test's
+own ``@pytest.mark.timeout`` wins), so a hang fails fast with a stack dump instead of eating CI's time.
 """
 
 from __future__ import annotations
@@ -32,6 +36,9 @@ REGION = "us-east-1"
 ACCOUNT_ID = "000000000000"
 DEFAULT_ENDPOINT = "http://127.0.0.1:4566"
 T = TypeVar("T")
+
+INTEGRATION_TEST_TIMEOUT = int(os.environ.get("INTEGRATION_TEST_TIMEOUT", "300"))
+
 
 FileMap = Mapping[str, str | bytes]
 
@@ -98,7 +105,7 @@ def localstack() -> Iterator[LocalStack]:
     endpoint = localstack_endpoint()
     if localstack_health(endpoint) is None:
         message = f"LocalStack is not reachable at {endpoint} (start it: make localstack-up)"
-        if os.environ.get("CI"):
+        if os.environ.get("CI") or os.environ.get("REQUIRE_LOCALSTACK") == "1":
             pytest.fail(message)
         pytest.skip(message)
     session = boto3.Session(aws_access_key_id="test", aws_secret_access_key="test", region_name=REGION)
@@ -264,8 +271,11 @@ def deploy_function(
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Everything under tests/integration needs LocalStack: mark it ``integration``."""
+    """Everything under tests/integration needs LocalStack: mark it ``integration``, bound its time."""
     here = Path(__file__).parent
     for item in items:
         if here in Path(str(item.fspath)).parents:
             item.add_marker(pytest.mark.integration)
+            if item.get_closest_marker("timeout") is None:
+                # func_only: session fixtures (the stack deployment) have their own subprocess deadlines.
+                item.add_marker(pytest.mark.timeout(INTEGRATION_TEST_TIMEOUT, func_only=True))

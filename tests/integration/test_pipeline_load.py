@@ -33,6 +33,7 @@ def _percentile(values: list[float], pct: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(pct / 100 * len(ordered) + 0.5) - 1))]
 
 
+@pytest.mark.timeout(TIMEOUT_S + 120, func_only=True)
 def test_load_200_uploads_nothing_lost(stack: Stack, errors_topic_queue: QueueCollector) -> None:
     run = uuid.uuid4().hex[:8]
     prefix = f"load-{run}"

@@ -154,10 +154,12 @@ def test_presigned_upload_url(stack: Stack) -> None:
 def test_high_value_order_is_flagged_and_alerted_low_value_is_not(
     stack: Stack, alerts_topic_queue: QueueCollector
 ) -> None:
-    status, high, _ = stack.http("POST", "/orders", _new_order(3, 40.0))  # 120 > 100
-    assert status == 201 and high["total"] == 120
+    # The low-value order goes first; the high-value one after it is the positive control: once it is
+    # flagged and alerted, the low-value order (earlier on the same stream, same rule) has had its chance.
     status, low, _ = stack.http("POST", "/orders", _new_order(10, 10.0))  # 100, not > 100
     assert status == 201 and low["total"] == 100
+    status, high, _ = stack.http("POST", "/orders", _new_order(3, 40.0))  # 120 > 100
+    assert status == 201 and high["total"] == 120
 
     deadline = time.monotonic() + 60
     while not _order_item(stack, high["orderId"]).get("highValue", {}).get("BOOL"):
@@ -166,8 +168,6 @@ def test_high_value_order_is_flagged_and_alerted_low_value_is_not(
     alert = alerts_topic_queue.wait_for(high["orderId"])[0]
     assert float(alert["total"]) == 120
 
-    # Same path, same time: had the low-value order matched the rule it would be flagged by now.
-    time.sleep(3)
     assert "highValue" not in _order_item(stack, low["orderId"])
     alerts_topic_queue.drain()
     assert low["orderId"] not in alerts_topic_queue.messages

@@ -147,7 +147,7 @@ run "dynamodb_stream_with_destination_and_alias" {
         Sid      = "DynamoDbStreamList"
         Effect   = "Allow"
         Action   = ["dynamodb:ListStreams"]
-        Resource = ["arn:aws:dynamodb:eu-west-1:111122223333:table/orders/stream/*"]
+        Resource = ["*"]
       },
       {
         Sid      = "OnFailureToSqs"
@@ -156,7 +156,7 @@ run "dynamodb_stream_with_destination_and_alias" {
         Resource = ["arn:aws:sqs:eu-west-1:111122223333:stream-dlq"]
       },
     ]
-    error_message = "stream policy must be exactly stream read + ListStreams on the table's streams + SendMessage to the destination"
+    error_message = "stream policy must be exactly stream read + ListStreams on * (no resource type) + SendMessage to the destination"
   }
 }
 

@@ -347,11 +347,11 @@ run "async_event_age_too_small" {
   expect_failures = [var.async_invoke]
 }
 
-run "async_s3_destination" {
+run "async_destination_not_a_destination_service" {
   command = plan
 
   variables {
-    async_invoke = { on_failure_destination_arn = "arn:aws:s3:::bucket" }
+    async_invoke = { on_failure_destination_arn = "arn:aws:dynamodb:eu-west-1:123456789012:table/t" }
   }
 
   expect_failures = [var.async_invoke]

@@ -5,7 +5,7 @@ mock_provider "aws" {
     defaults = { account_id = "111122223333" }
   }
   mock_data "aws_region" {
-    defaults = { name = "eu-west-1" }
+    defaults = { name = "eu-west-1", id = "eu-west-1" }
   }
   mock_data "aws_partition" {
     defaults = { partition = "aws" }

@@ -5,7 +5,7 @@ mock_provider "aws" {
     defaults = { account_id = "111122223333" }
   }
   mock_data "aws_region" {
-    defaults = { name = "eu-west-1" }
+    defaults = { name = "eu-west-1", id = "eu-west-1" }
   }
 }
 
@@ -26,6 +26,21 @@ run "rejects_bad_name" {
   }
 
   expect_failures = [var.name]
+}
+
+# Step Functions accepts dots in names: a nested machine named child.v1 (created elsewhere) is accepted
+# as an integration. (The module's own name accepts dots too; AWS provider 5.x still refuses them.)
+run "accepts_nested_machine_name_with_dots" {
+  command = plan
+
+  variables {
+    integrations = { state_machine_arns = ["arn:aws:states:eu-west-1:111122223333:stateMachine:child.v1"] }
+  }
+
+  assert {
+    condition     = contains(flatten([for s in jsondecode(aws_iam_role_policy.this[0].policy).Statement : s.Resource if s.Sid == "StartNestedExecutions"]), "arn:aws:states:eu-west-1:111122223333:stateMachine:child.v1")
+    error_message = "a nested state machine name with dots is accepted and granted"
+  }
 }
 
 run "rejects_bad_type" {

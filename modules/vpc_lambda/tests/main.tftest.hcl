@@ -287,6 +287,46 @@ run "no_az_without_vpc_id_rejected" {
   expect_failures = [aws_vpc.this]
 }
 
+# Two given subnets share a zone: the endpoint gets one subnet per zone (AWS refuses two in one zone
+# with DuplicateSubnetsInSameZone); the function keeps all three.
+run "interface_endpoints_one_subnet_per_zone" {
+  command = plan
+
+  variables {
+    availability_zones  = []
+    vpc_id              = "vpc-0123456789abcdef0"
+    subnet_ids          = ["subnet-0aaaaaaaaaaaaaaaa", "subnet-0bbbbbbbbbbbbbbbb", "subnet-0cccccccccccccccc"]
+    route_table_ids     = ["rtb-0aaaaaaaaaaaaaaaa"]
+    interface_endpoints = ["sqs"]
+  }
+
+  override_data {
+    target = data.aws_vpc_endpoint_service.interface["sqs"]
+    values = { service_name = "com.amazonaws.eu-west-1.sqs" }
+  }
+  override_data {
+    target = data.aws_subnet.given["subnet-0aaaaaaaaaaaaaaaa"]
+    values = { availability_zone = "eu-west-1a" }
+  }
+  override_data {
+    target = data.aws_subnet.given["subnet-0bbbbbbbbbbbbbbbb"]
+    values = { availability_zone = "eu-west-1a" }
+  }
+  override_data {
+    target = data.aws_subnet.given["subnet-0cccccccccccccccc"]
+    values = { availability_zone = "eu-west-1b" }
+  }
+
+  assert {
+    condition     = aws_vpc_endpoint.interface["sqs"].subnet_ids == toset(["subnet-0aaaaaaaaaaaaaaaa", "subnet-0cccccccccccccccc"])
+    error_message = "interface endpoint: first subnet of each zone only"
+  }
+  assert {
+    condition     = toset(output.private_subnet_ids) == toset(["subnet-0aaaaaaaaaaaaaaaa", "subnet-0bbbbbbbbbbbbbbbb", "subnet-0cccccccccccccccc"])
+    error_message = "the function keeps every given subnet"
+  }
+}
+
 run "bad_vpc_cidr" {
   command = plan
   variables {
