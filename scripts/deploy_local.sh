@@ -14,7 +14,7 @@
 #   plan     terraform plan -detailed-exitcode (exit 0 = no changes, 2 = changes, 1 = error)
 # env: LOCALSTACK_ENDPOINT (default http://127.0.0.1:${LOCALSTACK_PORT:-4566}), TF_PARALLELISM (default 16),
 #      DEPLOY_BUILD_DIR (build output to deploy, default <root>/build),
-#      TF_SHARED_PROVIDER=0 (one provider process per terraform command instead of one shared)
+#      DEPLOY_SHARED_PROVIDER=1 (one shared provider process instead of one per terraform command)
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -153,8 +153,11 @@ HCL
       { cat "$work/init.log" >&2; exit 1; }
     touch "$stamp"
   fi
-  # every terraform command below talks to one provider process (scripts/shared_provider.sh)
-  shared_provider_start "$work"
+  # DEPLOY_SHARED_PROVIDER=1: every terraform command below talks to one provider process
+  # (scripts/shared_provider.sh); off by default until it has run the whole e2e suite.
+  if [ "${DEPLOY_SHARED_PROVIDER:-0}" = 1 ]; then
+    shared_provider_start "$work"
+  fi
 }
 
 has_state() {
