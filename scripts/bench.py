@@ -4,9 +4,13 @@
 (a) thumbnail: scripts/bench_thumbnail.py's run() (one decode for every size vs one decode per size)
 (b) build: cold full build (layer cache bypassed, pip's wheel cache allowed), a fresh output dir
     with the layer cache warm, and a no-op rebuild, each as a separate `scripts/build.py` process
-(c) cold-start proxy: import time of each handler module in a fresh `python3.12 -X importtime -S`
-    process whose path mirrors Lambda's (/var/task = unzipped function, /opt/python = its layers,
-    then the runtime's AWS SDK), with dummy values for every variable in docs/CONTRACTS.md.
+(c) cold-start proxy: import time of each handler module (its init: module-level clients included)
+    in a fresh `python3.12 -X importtime -S` process whose path mirrors Lambda's (/var/task = unzipped
+    function, /opt/python = its layers, then the runtime's AWS SDK), with dummy values for every
+    variable in docs/CONTRACTS.md and no bytecode written (Lambda's /var/task and /opt are read-only).
+    Each function is measured as zipped (with the build's .pyc), as sources only (the .pyc removed) and
+    with the Powertools Tracer disabled (POWERTOOLS_TRACE_DISABLED: no aws_xray_sdk import, no botocore
+    patching), against a baseline in the same run: a bare handler that imports boto3 and creates one client.
     Median of 3 runs.
 """
 
@@ -240,8 +244,25 @@ def import_ms(
     raise RuntimeError(f"{module} not in -X importtime output")
 
 
+BASELINE_HANDLER = """import boto3
+
+s3 = boto3.client("s3")
+
+
+def lambda_handler(event, context):
+    return None
+"""
+
+
+def _extract(zip_path: Path, dest: Path, with_bytecode: bool) -> Path:
+    with zipfile.ZipFile(zip_path) as zf:
+        names = [n for n in zf.namelist() if with_bytecode or not n.endswith(".pyc")]
+        zf.extractall(dest, members=names)
+    return dest
+
+
 def bench_imports(root: Path, out: Path, work: Path) -> bool:
-    section("cold-start proxy: handler import time, python3.12 -X importtime, median of 3")
+    section("cold-start proxy: handler init (import) time, python3.12 -X importtime, median of 3")
     python = find_python312(root)
     if python is None:
         print("  no Python 3.12 interpreter found (scripts/find_python.sh 3.12)")
@@ -253,54 +274,85 @@ def bench_imports(root: Path, out: Path, work: Path) -> bool:
     build = load_module(root / "scripts" / "build.py", "build_script")
     functions, _ = build.discover(root)
     manifest = build.load_manifest(out / "manifest.json")
-    layer_dirs: dict[str, Path] = {}
+    layer_dirs: dict[tuple[str, bool], Path] = {}
     for name, entry in manifest.get("layers", {}).items():
-        layer_dirs[name] = work / "layers" / name
-        with zipfile.ZipFile(out / entry["path"]) as zf:
-            zf.extractall(layer_dirs[name])
+        for pyc in (True, False):
+            layer_dirs[(name, pyc)] = _extract(out / entry["path"], work / f"layers-{pyc}" / name, pyc)
     base_env = contract_env(root)
     ok = True
     rows: list[tuple[str, ...]] = [
-        ("function", "layers", "import handler ms", "process ms", "heaviest packages (self ms)")
+        (
+            "function",
+            "layers",
+            "init ms (.pyc)",
+            "x baseline",
+            "init ms (sources)",
+            "init ms (tracer off)",
+            "process ms",
+            "heaviest packages (self ms)",
+        )
     ]
-    for fn in functions:
-        entry = manifest.get("functions", {}).get(fn.name)
-        if entry is None:
-            rows.append((fn.name, "-", "not built", "-", ""))
-            continue
-        task = work / "functions" / fn.name
-        with zipfile.ZipFile(out / entry["path"]) as zf:
-            zf.extractall(task)
-        # Lambda: /var/task, then layers (/opt/python, later layers win), then /var/runtime
-        paths = [task, *(layer_dirs[x] / "python" for x in reversed(fn.layers) if x in layer_dirs), sdk]
+    baseline_task = work / "baseline"
+    baseline_task.mkdir(parents=True)
+    (baseline_task / "handler.py").write_text(BASELINE_HANDLER)
+    targets: list[tuple[str, tuple[str, ...], Path | None]] = [("(baseline: boto3 + 1 client)", (), None)]
+    targets += [
+        (fn.name, tuple(fn.layers), out / manifest["functions"][fn.name]["path"])
+        for fn in functions
+        if fn.name in manifest.get("functions", {})
+    ]
+    baseline_ms: float | None = None
+    for name, layers, zip_path in targets:
         env = {
             **base_env,
-            "POWERTOOLS_SERVICE_NAME": fn.name,
+            "POWERTOOLS_SERVICE_NAME": name,
             "AWS_REGION": "us-east-1",
             "AWS_DEFAULT_REGION": "us-east-1",
             "AWS_ACCESS_KEY_ID": "testing",
             "AWS_SECRET_ACCESS_KEY": "testing",
-            "AWS_LAMBDA_FUNCTION_NAME": f"imgpipe-dev-{fn.name.replace('_', '-')}",
+            "AWS_LAMBDA_FUNCTION_NAME": f"imgpipe-dev-{name.replace('_', '-')}",
             "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "512",
             "AWS_EXECUTION_ENV": "AWS_Lambda_python3.12",
             # with LAMBDA_TASK_ROOT set the Powertools Tracer is active and patches botocore at import,
             # as on Lambda with X-Ray tracing on (no daemon is needed until a segment is sent)
-            "LAMBDA_TASK_ROOT": str(task),
+            "PYTHONDONTWRITEBYTECODE": "1",
         }
+        medians: dict[str, float] = {}
         try:
-            samples = [import_ms(python, paths, env, "handler") for _ in range(RUNS)]
+            for variant in ("pyc", "sources", "tracer off"):
+                pyc = variant != "sources"
+                env["POWERTOOLS_TRACE_DISABLED"] = "true" if variant == "tracer off" else "false"
+                if zip_path is None:
+                    task = baseline_task
+                else:
+                    task = _extract(zip_path, work / f"functions-{pyc}" / name, pyc)
+                env["LAMBDA_TASK_ROOT"] = str(task)
+                # Lambda: /var/task, then layers (/opt/python, later layers win), then /var/runtime
+                paths = [
+                    task,
+                    *(layer_dirs[(x, pyc)] / "python" for x in reversed(layers) if (x, pyc) in layer_dirs),
+                ]
+                samples = [import_ms(python, [*paths, sdk], env, "handler") for _ in range(RUNS)]
+                medians[variant] = statistics.median(s[0] for s in samples)
+                if variant == "pyc":
+                    best = min(samples, key=lambda s: s[0])  # least disturbed by other load
+                    wall = statistics.median(s[1] for s in samples)
         except RuntimeError as exc:
-            rows.append((fn.name, ",".join(fn.layers), f"failed: {exc}", "-", ""))
+            rows.append((name, ",".join(layers), f"failed: {exc}", "-", "-", "-", "-", ""))
             ok = False
             continue
-        best = min(samples, key=lambda s: s[0])  # the fastest run's breakdown: least disturbed by other load
+        if baseline_ms is None:
+            baseline_ms = medians["pyc"]
         heavy = sorted(best[2].items(), key=lambda kv: -kv[1])[:3]
         rows.append(
             (
-                fn.name,
-                ",".join(fn.layers),
-                f"{statistics.median(s[0] for s in samples):.1f}",
-                f"{statistics.median(s[1] for s in samples):.1f}",
+                name,
+                ",".join(layers) or "-",
+                f"{medians['pyc']:.1f}",
+                f"{medians['pyc'] / baseline_ms:.2f}",
+                f"{medians['sources']:.1f}",
+                f"{medians['tracer off']:.1f}",
+                f"{wall:.1f}",
                 ", ".join(f"{k} {v:.0f}" for k, v in heavy),
             )
         )

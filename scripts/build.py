@@ -25,7 +25,15 @@ Properties:
 - Lambda limits are enforced: 50 MB zipped, 250 MB unzipped for a function plus its layers,
   at most 5 layers per function.
 
-Standard library only; runs on Python >= 3.11. pip is the running interpreter's pip.
+- Locked: requirements are hashed locks (`make lock`), or a layer's pyproject.toml + uv.lock (exported
+  by `uv export --frozen`); installed binary-only for the Lambda platform (manylinux_2_28, both
+  arches), --no-deps, hashes checked, by uv when found (--installer auto) else pip: same bytes.
+- Bytecode: PEP 552 unchecked-hash .pyc for the target Python (its own interpreter compiles them),
+  beside the sources; co_filename names /var/task or /opt.
+- Described: per-file sha256 of every zip in the manifest, a CycloneDX SBOM per target in <out>/sbom/.
+
+Runs on Python >= 3.11: the standard library, plus cyclonedx-python-lib for the SBOMs and uv when
+present (both pinned in requirements-dev.txt). pip is the running interpreter's pip.
 """
 
 from __future__ import annotations
@@ -115,6 +123,7 @@ class Target:
     src: Path
     requirements: Path | None = None
     layers: tuple[str, ...] = ()
+    uv_lock: Path | None = None  # a layer declared by pyproject.toml + uv.lock (exported by uv at build)
 
     @property
     def label(self) -> str:
@@ -182,9 +191,15 @@ def discover(root: Path) -> tuple[list[Target], list[Target]]:
         if not d.is_dir() or d.name.startswith((".", "_")):
             continue
         req = d / "requirements.txt"
-        if not req.is_file() and not (d / "python").is_dir():
-            raise BuildError(f"layer '{d.name}': layers/{d.name}/ has neither requirements.txt nor python/")
-        layers.append(Target("layers", d.name, d, req if req.is_file() else None))
+        uv_lock = d / "uv.lock" if (d / "uv.lock").is_file() and (d / "pyproject.toml").is_file() else None
+        if not req.is_file() and uv_lock is None and not (d / "python").is_dir():
+            raise BuildError(
+                f"layer '{d.name}': layers/{d.name}/ has no requirements.txt, "
+                "no pyproject.toml + uv.lock and no python/"
+            )
+        if req.is_file() and uv_lock is not None:
+            raise BuildError(f"layer '{d.name}': both requirements.txt and uv.lock; keep one")
+        layers.append(Target("layers", d.name, d, req if req.is_file() else None, uv_lock=uv_lock))
     return functions, layers
 
 
@@ -195,6 +210,8 @@ def input_files(target: Target) -> list[tuple[str, Path]]:
     files: list[tuple[str, Path]] = []
     if target.requirements:
         files.append(("requirements.txt", target.requirements))
+    if target.uv_lock:
+        files += [("pyproject.toml", target.src / "pyproject.toml"), ("uv.lock", target.uv_lock)]
     py = target.src / "python"
     if py.is_dir():
         files += [(f"python/{rel}", p) for rel, p in walk_files(py, drop_tests=False)]
@@ -378,18 +395,39 @@ def install_command(
     ]  # fmt: skip
 
 
-def install_requirements(target: Target, dest: Path, opts: Options) -> None:
-    assert target.requirements is not None
-    rel = target.requirements.relative_to(target.src.parent.parent).as_posix()
-    missing = unhashed_requirements(target.requirements)
+def export_uv_lock(target: Target, dest: Path) -> Path:
+    """uv.lock -> a hashed requirements file (uv export --frozen: the lock as it is, never re-resolved)."""
+    assert target.uv_lock is not None
+    uv = find_uv()
+    if uv is None:
+        raise BuildError(
+            f"{target.label} is declared by pyproject.toml + uv.lock: exporting it needs uv (make venv)"
+        )
+    cmd = [
+        uv, "export", "--quiet", "--frozen", "--no-dev", "--no-emit-project", "--no-header",
+        "--format", "requirements-txt", "--project", str(target.src), "--python", sys.executable,
+        *(arg for pkg in sorted(RUNTIME_PROVIDED) for arg in ("--no-emit-package", pkg)),
+        "--output-file", str(dest),
+    ]  # fmt: skip
+    proc = subprocess.run(
+        cmd, capture_output=True, text=True, env=dict(os.environ, UV_PYTHON_DOWNLOADS="never")
+    )
+    if proc.returncode != 0:
+        raise BuildError(f"{target.label}: uv could not export uv.lock: {_error_tail(proc)}")
+    return dest
+
+
+def install_requirements(target: Target, dest: Path, opts: Options, req: Path | None = None) -> None:
+    req = req or target.requirements
+    assert req is not None
+    rel = (target.uv_lock or req).relative_to(target.src.parent.parent).as_posix()
+    missing = unhashed_requirements(req)
     if missing:
         raise BuildError(
             f"{target.label}: {rel} is not a hashed lock ({', '.join(missing[:3])} without --hash); "
             "run 'make lock'"
         )
-    cmd = install_command(
-        opts.installer, target.requirements, dest, opts.arch, opts.python, opts.pip_extra_args
-    )
+    cmd = install_command(opts.installer, req, dest, opts.arch, opts.python, opts.pip_extra_args)
     env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
     proc = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False)
     if proc.returncode != 0:
@@ -672,11 +710,12 @@ def warn(msg: str) -> None:
 def _build_zip(target: Target, opts: Options, zip_path: Path) -> int:
     entries: dict[str, Path] = {}
     with tempfile.TemporaryDirectory(prefix=f"build-{target.name}-") as tmp:
-        if target.requirements is not None:
+        req = export_uv_lock(target, Path(tmp) / "uv-export.txt") if target.uv_lock else target.requirements
+        if req is not None:
             prefix = "python/" if target.kind == "layers" else ""
             site = Path(tmp) / "site"
-            install_requirements(target, site, opts)
-            unpinned = normalise_installed_tree(site, target.requirements)
+            install_requirements(target, site, opts, req)
+            unpinned = normalise_installed_tree(site, req)
             if unpinned:
                 warn(
                     f"{target.label}: transitive dependencies not pinned in requirements.txt "
@@ -692,7 +731,7 @@ def _build_zip(target: Target, opts: Options, zip_path: Path) -> int:
 
 
 def _layer_cache_file(target: Target, opts: Options, inputs: str) -> Path | None:
-    if opts.layer_cache is None or target.kind != "layers" or target.requirements is None:
+    if opts.layer_cache is None or target.kind != "layers" or (target.requirements or target.uv_lock) is None:
         return None
     key = hashlib.sha256(f"{inputs}\0{shlex.join(opts.pip_extra_args)}".encode()).hexdigest()
     return opts.layer_cache / f"{target.name}-{key[:32]}.zip"

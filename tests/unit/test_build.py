@@ -560,6 +560,55 @@ def test_uv_and_pip_install_the_same_lock_to_the_same_bytes(
     assert rows == sorted(rows) and "INSTALLER" not in record
 
 
+UV_LOCK = """version = 1
+revision = 3
+requires-python = ">=3.12"
+
+[[package]]
+name = "tiny-layer"
+version = "0"
+source = {{ virtual = "." }}
+dependencies = [{{ name = "tinypkg" }}]
+
+[package.metadata]
+requires-dist = [{{ name = "tinypkg", specifier = "==1.0" }}]
+
+[[package]]
+name = "tinypkg"
+version = "1.0"
+source = {{ registry = "https://pypi.org/simple" }}
+wheels = [
+    {{ url = "https://files.pythonhosted.org/packages/tinypkg-1.0-py3-none-any.whl", hash = "sha256:{sha}" }},
+]
+"""
+
+
+@pytest.mark.skipif(build.find_uv() is None, reason="no uv")
+@pytest.mark.parametrize("installer", ["uv", "pip"])
+def test_layer_declared_by_pyproject_and_uv_lock(
+    run_build: Builder, project: Path, pip_layer: Path, wheels: Path, installer: str
+) -> None:
+    """pyproject.toml + uv.lock (as `uv lock` writes it for PyPI) builds the bytes requirements.txt does."""
+    assert run_build(out="from-requirements")[0] == 0
+    (pip_layer / "requirements.txt").unlink()
+    sha = hashlib.sha256(next(wheels.glob("tinypkg-*.whl")).read_bytes()).hexdigest()
+    write(
+        pip_layer / "pyproject.toml",
+        '[project]\nname = "tiny-layer"\nversion = "0"\n'
+        'requires-python = ">=3.12"\ndependencies = ["tinypkg==1.0"]\n\n[tool.uv]\npackage = false\n',
+    )
+    write(pip_layer / "uv.lock", UV_LOCK.format(sha=sha))
+    rc, _, err = run_build("--installer", installer, out="from-uv-lock")
+    assert rc == 0, err
+    assert (project / "from-uv-lock" / "layers" / "tiny.zip").read_bytes() == (
+        project / "from-requirements" / "layers" / "tiny.zip"
+    ).read_bytes()
+    # the lock is what is installed: a wheel that does not match its hash is refused
+    write(pip_layer / "uv.lock", UV_LOCK.format(sha="0" * 64))
+    rc, _, err = run_build("--installer", installer, out="from-uv-lock")
+    assert_one_line_error(rc, err, "layer 'tiny'", "uv.lock")
+
+
 def test_bytecode_is_unchecked_hash_pep552_naming_the_runtime_path(run_build: Builder, project: Path) -> None:
     import importlib.util
     import marshal
