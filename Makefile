@@ -79,7 +79,7 @@ demo: venv build localstack-up ## build, deploy to the embedded LocalStack, push
 	bash scripts/deploy_local.sh apply
 	$(PY) scripts/demo.py
 
-test: ## everything CI runs: lint, unit, terraform tests, integration (LocalStack)
+test: ## everything CI runs: lint, unit, audit, terraform tests, integration (LocalStack)
 	@mkdir -p .local && date +%s > .local/.test-start
 	$(MAKE) lint
 	$(MAKE) unit

@@ -85,7 +85,8 @@ def test_flag_errors_are_classified(repository: ModuleType, error: Exception, ex
 
 
 def test_unflag_yields_to_a_newer_flag(repository: ModuleType) -> None:
-    fake = FailingDynamo(client_error("ConditionalCheckFailedException"))
+    # A code built at run time, like botocore's parsed one (not the interned literal): equality, not identity.
+    fake = FailingDynamo(client_error("".join(["ConditionalCheck", "FailedException"])))
     repository.OrderFlagRepository(fake, "orders").unflag("o-1", "t")  # no error: someone else owns it
     assert fake.calls[0]["ExpressionAttributeValues"] == {":at": {"S": "t"}}
 
