@@ -10,7 +10,7 @@ PY := $(VENV)/bin/python
 TF := scripts/terraform.sh
 
 .PHONY: help venv build unit lint tftest checkov localstack-up localstack-down localstack-logs \
-        integration deploy-local destroy-local outputs-local demo test bench plan apply docs plan-fixtures clean lock audit \
+        integration deploy-local destroy-local outputs-local demo test bench fuzz plan apply docs plan-fixtures clean lock audit \
         mutate mutate-wiring invoke logs dev
 
 help: ## list targets
@@ -33,6 +33,9 @@ audit: venv ## vulnerability audit of every layer lock and the dev venv (pip-aud
 
 unit: venv ## unit tests (no network)
 	$(PY) -m pytest tests/unit -q
+
+fuzz: venv ## property-based tests of every handler with the long hypothesis profile (FUZZ_EXAMPLES=1500 per test)
+	HYPOTHESIS_PROFILE=fuzz $(PY) -m pytest tests/unit/functions/test_properties.py -q --hypothesis-show-statistics
 
 lint: venv ## ruff, mypy, terraform fmt/validate, checkov, workflow schema, module docs
 	$(VENV)/bin/ruff check .

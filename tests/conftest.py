@@ -70,3 +70,26 @@ def load_event() -> Callable[[str], dict]:
         return json.loads((EVENTS_DIR / name).read_text())
 
     return _load
+
+
+# Hypothesis profiles for the property-based tests (tests/unit/functions/test_properties.py):
+# "fast" (default, deterministic: `make unit`) and "fuzz" (`make fuzz`: many more random cases).
+def _register_hypothesis_profiles() -> None:
+    import os
+
+    from hypothesis import HealthCheck, settings
+
+    relaxed = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much]
+    settings.register_profile(
+        "fast", max_examples=30, deadline=None, derandomize=True, suppress_health_check=relaxed, database=None
+    )
+    settings.register_profile(
+        "fuzz",
+        max_examples=int(os.environ.get("FUZZ_EXAMPLES", "1500")),
+        deadline=None,
+        suppress_health_check=relaxed,
+    )
+    settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "fast"))
+
+
+_register_hypothesis_profiles()

@@ -38,7 +38,8 @@ service = HighValueOrderService(
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     order = parse_order_event(event)
-    logger.append_keys(orderId=order.order_id, eventId=event.get("id"))
+    event_id = event.get("id")
+    logger.append_keys(orderId=order.order_id, eventId=event_id if isinstance(event_id, str) else None)
     result = service.handle(order)
     if result.flagged:
         metrics.add_metric(name="HighValueOrdersFlagged", unit=MetricUnit.Count, value=1)

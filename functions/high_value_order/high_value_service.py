@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import math
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -14,8 +14,11 @@ from high_value_exceptions import (
     OrderAlreadyFlaggedError,
     RepositoryError,
 )
+from pipeline_shared import boundary
 
 ORDER_CREATED = "OrderCreated"
+_ORDER_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+MAX_TOTAL = 10**18
 
 
 class FlagStore(Protocol):
@@ -40,21 +43,32 @@ class FlagResult:
     message_id: str | None = None
 
 
-def parse_order_event(event: Mapping[str, Any]) -> HighValueOrder:
-    """Validate an EventBridge OrderCreated event (CONTRACTS.md) and return what this function needs."""
+def parse_order_event(event: Any) -> HighValueOrder:
+    """Validate an EventBridge OrderCreated event (CONTRACTS.md) and return what this function needs.
+
+    Every input error is an InvalidOrderEventError naming the field: ids are the API's own
+    (``[A-Za-z0-9_-]{1,64}``, so never a lone surrogate or an over-long key), totals finite and in range.
+    """
+    if not isinstance(event, Mapping):
+        raise InvalidOrderEventError("event must be a JSON object")
     detail_type = event.get("detail-type")
     if detail_type != ORDER_CREATED:
-        raise InvalidOrderEventError(f"expected detail-type {ORDER_CREATED!r}, got {detail_type!r}")
+        shown = detail_type[:64] if isinstance(detail_type, str) else type(detail_type).__name__
+        raise InvalidOrderEventError(f"expected detail-type {ORDER_CREATED!r}, got {shown!r}")
     detail = event.get("detail")
     if not isinstance(detail, Mapping):
         raise InvalidOrderEventError("event has no detail object")
     order_id = detail.get("orderId")
-    if not isinstance(order_id, str) or not order_id.strip():
-        raise InvalidOrderEventError("detail.orderId must be a non-empty string")
+    if not isinstance(order_id, str) or not _ORDER_ID.match(order_id.strip()):
+        raise InvalidOrderEventError("detail.orderId must be an order id ([A-Za-z0-9_-], 1-64 characters)")
     total = detail.get("total")
-    if not isinstance(total, int | float) or isinstance(total, bool) or not math.isfinite(total) or total < 0:
-        raise InvalidOrderEventError(f"detail.total must be a non-negative number, got {total!r}")
-    return HighValueOrder(order_id=order_id.strip(), total=total)
+    try:
+        exact = boundary.number(total, "detail.total", minimum=0, maximum=MAX_TOTAL)
+    except boundary.InvalidInput as e:
+        raise InvalidOrderEventError(f"detail.total must be a non-negative number: {e}") from e
+    return HighValueOrder(
+        order_id=order_id.strip(), total=total if isinstance(total, int | float) else float(exact)
+    )
 
 
 def _utcnow_iso() -> str:

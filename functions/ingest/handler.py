@@ -21,7 +21,7 @@ from aws_lambda_powertools.utilities.batch.types import PartialItemFailureRespon
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from ingest_config import IngestConfig
-from ingest_errors import MalformedRecordError
+from ingest_errors import MalformedEventError, MalformedRecordError
 from ingest_service import BodyResult, IngestService
 from ingest_sfn import StepFunctionsStarter
 
@@ -72,19 +72,36 @@ def report_record(record: SQSRecord, result: BodyResult) -> None:
     logger.info("record processed", message_id=record.message_id, started=result.started)
 
 
-def _bodies(event: dict[str, Any]) -> dict[str, str | None]:
-    """SQS message id -> body; a malformed event is left for ``process_partial_response`` to reject."""
-    records = event.get("Records")
-    if not isinstance(records, list):
-        return {}
-    return {str(r.get("messageId")): r.get("body") for r in records if isinstance(r, dict)}
+def _bodies(event: Any) -> dict[str, Any]:
+    """SQS message id -> body. Raises MalformedEventError for an event that is not an SQS batch.
+
+    Only the envelope is checked here: a record without a string ``messageId`` cannot be reported
+    on its own, so it fails the invocation (SQS redelivers the batch; Lambda never sends one).
+    Everything inside a body is checked per record by ``parse_body``.
+    """
+    records = event.get("Records") if isinstance(event, dict) else None
+    if not isinstance(records, list) or not records:
+        raise MalformedEventError("event is not an SQS batch (no non-empty 'Records' list)")
+    bodies: dict[str, Any] = {}
+    for index, record in enumerate(records):
+        message_id = record.get("messageId") if isinstance(record, dict) else None
+        if not isinstance(message_id, str) or not message_id:
+            raise MalformedEventError(f"Records[{index}] has no messageId")
+        bodies[message_id] = record.get("body")
+    return bodies
 
 
 @logger.inject_lambda_context(clear_state=True)
 @tracer.capture_lambda_handler
 @metrics.log_metrics(capture_cold_start_metric=True)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
-    results = service.process_batch(_bodies(event))
+    try:
+        bodies = _bodies(event)
+    except MalformedEventError:
+        metrics.add_metric(name="MalformedEvents", unit=MetricUnit.Count, value=1)
+        logger.exception("event is not an SQS batch")
+        raise
+    results = service.process_batch(bodies)
 
     def record_handler(record: SQSRecord) -> None:
         report_record(record, results[record.message_id])

@@ -15,6 +15,10 @@ class IngestConfigError(IngestError):
     """The function's environment configuration is missing or invalid (raised at init)."""
 
 
+class MalformedEventError(IngestError):
+    """The invocation is not an SQS batch, or a record has no ``messageId`` to report it by."""
+
+
 class MalformedRecordError(IngestError):
     """An SQS body is not JSON or not an S3 event notification.
 

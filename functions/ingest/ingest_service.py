@@ -17,8 +17,13 @@ from urllib.parse import unquote_plus
 
 from ingest_config import DEFAULT_MAX_PARALLEL
 from ingest_errors import MalformedRecordError
+from pipeline_shared import boundary
+from pipeline_shared.events import BUCKET_NAME
+from pipeline_shared.keys import MAX_KEY_BYTES
 
 EXECUTION_NAME_MAX = 80
+MAX_BODY_CHARS = 1024 * 1024  # SQS's message size limit (1 MiB)
+MAX_OBJECT_BYTES = 5 * 1024**4  # S3's object size limit (5 TiB)
 HASH_CHARS = 40
 _UNSAFE = re.compile(r"[^A-Za-z0-9_-]+")
 
@@ -80,18 +85,19 @@ def execution_name(bucket: str, key: str, etag: str) -> str:
     return f"{digest}-{tail}" if tail else digest
 
 
-def parse_body(body: str | None) -> tuple[list[S3ObjectCreated], list[str], bool]:
+def parse_body(body: Any) -> tuple[list[S3ObjectCreated], list[str], bool]:
     """Parse one SQS body holding an S3 event notification.
 
     Returns (object-created records, descriptions of skipped records, is-test-event).
-    Raises MalformedRecordError when the body is not JSON or not an S3 notification.
+    Raises MalformedRecordError when the body is not JSON or not an S3 notification, or breaks a
+    boundary limit (size, nesting, numbers, text, times: ``pipeline_shared.boundary``).
     """
     if body is None:
         raise MalformedRecordError("SQS record has no body")
     try:
-        message = json.loads(body)
-    except (TypeError, ValueError) as e:
-        raise MalformedRecordError(f"SQS body is not JSON: {e}") from e
+        message = boundary.loads(body, what="SQS body", max_bytes=MAX_BODY_CHARS)
+    except boundary.InvalidInput as e:
+        raise MalformedRecordError(str(e)) from e
     if not isinstance(message, dict):
         raise MalformedRecordError("SQS body is not a JSON object")
     if message.get("Event") == "s3:TestEvent":
@@ -104,35 +110,45 @@ def parse_body(body: str | None) -> tuple[list[S3ObjectCreated], list[str], bool
     for index, record in enumerate(records):
         if not isinstance(record, dict) or record.get("eventSource") != "aws:s3":
             raise MalformedRecordError(f"Records[{index}] is not an S3 event record")
-        event_name = str(record.get("eventName", ""))
-        if not event_name.startswith("ObjectCreated:"):
-            skipped.append(event_name or "<no eventName>")
+        event_name = record.get("eventName")
+        if not isinstance(event_name, str) or not event_name.startswith("ObjectCreated:"):
+            skipped.append(event_name if isinstance(event_name, str) and event_name else "<no eventName>")
             continue
-        created.append(_parse_object_created(record, index))
+        try:
+            created.append(_parse_object_created(record))
+        except (boundary.InvalidInput, KeyError, TypeError) as e:
+            raise MalformedRecordError(f"Records[{index}] is not a valid ObjectCreated record: {e}") from e
     return created, skipped, False
 
 
-def _parse_object_created(record: dict[str, Any], index: int) -> S3ObjectCreated:
+def _parse_object_created(record: dict[str, Any]) -> S3ObjectCreated:
+    s3 = record.get("s3")
+    if (
+        not isinstance(s3, dict)
+        or not isinstance(s3.get("bucket"), dict)
+        or not isinstance(s3.get("object"), dict)
+    ):
+        raise boundary.InvalidInput("'s3.bucket' and 's3.object' must be objects")
+    obj = s3["object"]
+    bucket = boundary.text(s3["bucket"].get("name"), "s3.bucket.name", max_bytes=63, pattern=BUCKET_NAME)
+    # S3 URL-encodes keys in notifications ('+' for a space, %XX for UTF-8 bytes).
+    raw_key = boundary.text(obj.get("key"), "s3.object.key", max_bytes=3 * MAX_KEY_BYTES)
     try:
-        s3 = record["s3"]
-        bucket = s3["bucket"]["name"]
-        obj = s3["object"]
-        raw_key = obj["key"]
-        etag = obj["eTag"]
-        size = obj["size"]
-        event_time = record["eventTime"]
-    except (KeyError, TypeError) as e:
-        raise MalformedRecordError(f"Records[{index}] lacks a required field: {e}") from e
-    if not all(isinstance(v, str) and v for v in (bucket, raw_key, etag, event_time)):
-        raise MalformedRecordError(f"Records[{index}] has an empty or non-string bucket/key/eTag/eventTime")
-    if isinstance(size, bool) or not isinstance(size, int) or size < 0:
-        raise MalformedRecordError(f"Records[{index}] has an invalid object size: {size!r}")
-    try:
-        # S3 URL-encodes keys in notifications ('+' for a space, %XX for UTF-8 bytes).
         key = unquote_plus(raw_key, encoding="utf-8", errors="strict")
     except UnicodeDecodeError as e:
-        raise MalformedRecordError(f"Records[{index}] key is not valid URL-encoded UTF-8: {raw_key!r}") from e
-    return S3ObjectCreated(bucket=bucket, key=key, etag=etag.strip('"'), size=size, event_time=event_time)
+        raise boundary.InvalidInput(
+            f"'s3.object.key' is not valid URL-encoded UTF-8: {raw_key[:80]!r}"
+        ) from e
+    key = boundary.text(key, "s3.object.key (decoded)", max_bytes=MAX_KEY_BYTES)
+    etag = boundary.text(obj.get("eTag"), "s3.object.eTag", max_bytes=1024)
+    size = boundary.number(obj.get("size"), "s3.object.size", minimum=0, maximum=MAX_OBJECT_BYTES)
+    if size != size.to_integral_value():
+        raise boundary.InvalidInput(f"'s3.object.size' must be an integer, got {size}")
+    event_time = boundary.text(record.get("eventTime"), "eventTime", max_bytes=64)
+    boundary.iso_timestamp(event_time, "eventTime")
+    return S3ObjectCreated(
+        bucket=bucket, key=key, etag=etag.strip('"'), size=int(size), event_time=event_time
+    )
 
 
 def _execution_payload(obj: S3ObjectCreated) -> str:
@@ -146,7 +162,7 @@ class IngestService:
         self._starter = starter
         self._max_parallel = max_parallel
 
-    def process_batch(self, bodies: Mapping[str, str | None]) -> dict[str, BodyResult]:
+    def process_batch(self, bodies: Mapping[str, Any]) -> dict[str, BodyResult]:
         """Start one execution per created object in every body; SQS message id -> what happened.
 
         Bodies are parsed first; then each distinct execution name of the batch is started once, at
@@ -162,6 +178,10 @@ class IngestService:
                 objects, skipped, is_test = parse_body(body)
             except MalformedRecordError as e:
                 parsed[message_id] = (BodyResult(error=e), [])
+                continue
+            except Exception as e:  # a defect must still fail only its own record
+                error = MalformedRecordError(f"SQS body could not be parsed: {type(e).__name__}: {e}")
+                parsed[message_id] = (BodyResult(error=error), [])
                 continue
             parsed[message_id] = (BodyResult(skipped=skipped, test_event=is_test), objects)
             for obj in objects:

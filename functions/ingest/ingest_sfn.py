@@ -9,7 +9,7 @@ import boto3
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 from ingest_errors import StartExecutionError, TransientStartError
-from pipeline_shared.aws_errors import error_code, http_status
+from pipeline_shared.aws_errors import error_code, http_status, is_transient_botocore_error
 from pipeline_shared.clients import client_config
 
 _TRANSIENT_CODES = frozenset(
@@ -62,5 +62,7 @@ class StepFunctionsStarter:
                 raise TransientStartError(f"StartExecution {name} failed transiently: {code}") from e
             raise StartExecutionError(f"StartExecution {name} failed: {code}: {e}") from e
         except BotoCoreError as e:
-            raise TransientStartError(f"StartExecution {name} failed: {e}") from e
+            if is_transient_botocore_error(e):
+                raise TransientStartError(f"StartExecution {name} failed: {e}") from e
+            raise StartExecutionError(f"StartExecution {name} refused before sending: {e}") from e
         return True

@@ -13,8 +13,8 @@ from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from notify_config import NotifyConfig
-from notify_errors import ImageNotFoundError, MalformedMessageError
-from notify_service import NotifyService, parse_event
+from notify_errors import ImageNotFoundError, MalformedMessageError, StorageError, TransientError
+from notify_service import Notification, NotifyService, parse_event
 from notify_store import MetadataStore
 
 logger = Logger()
@@ -23,31 +23,47 @@ metrics = Metrics()
 
 config = NotifyConfig.from_env()
 service = NotifyService(MetadataStore(config.metadata_table))
+DECLARED_ERRORS = (MalformedMessageError, ImageNotFoundError, TransientError, StorageError)
+
+
+def _record(item: Notification | MalformedMessageError) -> dict[str, Any]:
+    """Handle one record; its outcome, or the declared error it failed with (raised by the caller)."""
+    if isinstance(item, MalformedMessageError):
+        metrics.add_metric(name="MalformedMessages", unit=MetricUnit.Count, value=1)
+        logger.error("malformed image-processed message", error=str(item))
+        raise item
+    try:
+        status = service.handle(item)
+    except ImageNotFoundError:
+        metrics.add_metric(name="MissingMetadata", unit=MetricUnit.Count, value=1)
+        logger.exception("metadata item missing", image_id=item.image_id)
+        raise
+    metrics.add_metric(
+        name="Notified" if status == "notified" else "DuplicateNotifications", unit=MetricUnit.Count, value=1
+    )
+    logger.info("notification recorded", image_id=item.image_id, status=status)
+    return {"imageId": item.image_id, "status": status}
 
 
 @logger.inject_lambda_context(clear_state=True)
 @tracer.capture_lambda_handler
 @metrics.log_metrics(capture_cold_start_metric=True)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    """Every record is handled, whatever its neighbours do; then the first failure (if any) is raised
+    so the async retry and the on-failure destination see it (repeating the good ones is a no-op)."""
     try:
-        notifications = parse_event(event)
+        items = parse_event(event)
     except MalformedMessageError:
         metrics.add_metric(name="MalformedMessages", unit=MetricUnit.Count, value=1)
         logger.exception("malformed image-processed event")
         raise
-    results = []
-    for notification in notifications:
+    results: list[dict[str, Any]] = []
+    failures: list[Exception] = []
+    for item in items:
         try:
-            status = service.handle(notification)
-        except ImageNotFoundError:
-            metrics.add_metric(name="MissingMetadata", unit=MetricUnit.Count, value=1)
-            logger.exception("metadata item missing", image_id=notification.image_id)
-            raise
-        metrics.add_metric(
-            name="Notified" if status == "notified" else "DuplicateNotifications",
-            unit=MetricUnit.Count,
-            value=1,
-        )
-        logger.info("notification recorded", image_id=notification.image_id, status=status)
-        results.append({"imageId": notification.image_id, "status": status})
+            results.append(_record(item))
+        except DECLARED_ERRORS as e:
+            failures.append(e)
+    if failures:
+        raise failures[0]
     return {"results": results}

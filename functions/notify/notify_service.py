@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from notify_errors import MalformedMessageError
+from pipeline_shared import boundary
 
 
 class Store(Protocol):
@@ -21,31 +21,51 @@ class Notification:
     message_id: str
 
 
-def parse_event(event: dict[str, Any]) -> list[Notification]:
-    """The notifications of an SNS -> Lambda event. Raises MalformedMessageError."""
+MAX_MESSAGE_CHARS = 256 * 1024  # SNS's message size limit
+MAX_IMAGE_ID_BYTES = 2048  # DynamoDB's limit on a partition key value
+
+
+def parse_event(event: Any) -> list[Notification | MalformedMessageError]:
+    """One entry per record of an SNS -> Lambda event: its notification, or why it is malformed.
+
+    Raises MalformedMessageError only when the event itself is not an SNS event (no records).
+    """
     records = event.get("Records") if isinstance(event, dict) else None
     if not isinstance(records, list) or not records:
         raise MalformedMessageError("event is not an SNS event (no 'Records' list)")
-    return [_parse_record(record, index) for index, record in enumerate(records)]
+    parsed: list[Notification | MalformedMessageError] = []
+    for index, record in enumerate(records):
+        try:
+            parsed.append(_parse_record(record, index))
+        except MalformedMessageError as e:
+            parsed.append(e)
+    return parsed
 
 
 def _parse_record(record: Any, index: int) -> Notification:
     sns = record.get("Sns") if isinstance(record, dict) else None
     if not isinstance(sns, dict) or record.get("EventSource") != "aws:sns":
         raise MalformedMessageError(f"Records[{index}] is not an SNS record")
-    raw = sns.get("Message")
     try:
-        message = json.loads(raw) if isinstance(raw, str) else None
-    except ValueError as e:
-        raise MalformedMessageError(f"Records[{index}] message is not JSON: {e}") from e
+        message = boundary.loads(
+            sns.get("Message"), what=f"Records[{index}].Sns.Message", max_bytes=MAX_MESSAGE_CHARS
+        )
+    except boundary.InvalidInput as e:
+        raise MalformedMessageError(str(e)) from e
     if not isinstance(message, dict):
         raise MalformedMessageError(f"Records[{index}] message is not a JSON object")
     image_id = message.get("imageId")
     if image_id is None and isinstance(message.get("bucket"), str) and isinstance(message.get("key"), str):
         image_id = f"{message['bucket']}/{message['key']}"  # contract: imageId = <bucket>/<key>
-    if not isinstance(image_id, str) or not image_id:
+    if image_id is None:
         raise MalformedMessageError(f"Records[{index}] message has no 'imageId' (nor 'bucket' and 'key')")
-    return Notification(image_id=image_id, message_id=str(sns.get("MessageId", "")))
+    message_id = sns.get("MessageId", "")
+    try:
+        image_id = boundary.text(image_id, "imageId", max_bytes=MAX_IMAGE_ID_BYTES)
+        message_id = boundary.text(message_id, "MessageId", max_bytes=256, min_length=0)
+    except boundary.InvalidInput as e:
+        raise MalformedMessageError(f"Records[{index}]: {e}") from e
+    return Notification(image_id=image_id, message_id=message_id)
 
 
 def utc_now() -> str:

@@ -6,7 +6,7 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 from notify_errors import ImageNotFoundError, StorageError, TransientError
-from pipeline_shared.aws_errors import error_code, http_status
+from pipeline_shared.aws_errors import error_code, http_status, is_transient_botocore_error
 from pipeline_shared.clients import LazyClient, client_config
 
 CLIENT_CONFIG = client_config()
@@ -31,6 +31,12 @@ def _storage_error(e: ClientError, image_id: str) -> Exception:
     if code in _TRANSIENT or http_status(e) >= 500:
         return TransientError(f"DynamoDB error for {image_id}: {code}")
     return StorageError(f"DynamoDB error for {image_id}: {code}: {e}")
+
+
+def _botocore_error(e: BotoCoreError, image_id: str) -> Exception:
+    if is_transient_botocore_error(e):
+        return TransientError(f"DynamoDB request for {image_id} failed: {e}")
+    return StorageError(f"DynamoDB request for {image_id} refused before sending: {e}")
 
 
 class MetadataStore:
@@ -70,7 +76,7 @@ class MetadataStore:
                 raise ImageNotFoundError(f"metadata item {image_id!r} does not exist in {self._table}") from e
             return False
         except BotoCoreError as e:
-            raise TransientError(f"DynamoDB request for {image_id} failed: {e}") from e
+            raise _botocore_error(e, image_id) from e
         return True
 
     def _get(self, image_id: str) -> dict[str, Any] | None:
@@ -84,6 +90,6 @@ class MetadataStore:
         except ClientError as e:
             raise _storage_error(e, image_id) from e
         except BotoCoreError as e:
-            raise TransientError(f"DynamoDB request for {image_id} failed: {e}") from e
+            raise _botocore_error(e, image_id) from e
         item = response.get("Item")
         return item if isinstance(item, dict) else None

@@ -21,8 +21,9 @@ from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pipeline_shared.clients import client_config
 from stream_config import StreamConfig
+from stream_exceptions import MalformedStreamEventError
 from stream_publisher import EventBridgePublisher
-from stream_service import OrderStreamService
+from stream_service import OrderStreamService, check_envelope
 
 logger = Logger()
 tracer = Tracer()
@@ -41,7 +42,12 @@ processor = BatchProcessor(event_type=EventType.DynamoDBStreams, raise_on_entire
 @tracer.capture_lambda_handler
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    records: list[dict[str, Any]] = event.get("Records") or []
+    try:
+        records = check_envelope(event)
+    except MalformedStreamEventError:
+        metrics.add_metric(name="MalformedStreamEvents", unit=MetricUnit.Count, value=1)
+        logger.exception("event is not a DynamoDB stream batch")
+        raise
     if not records:  # Lambda never sends an empty batch; Powertools rejects one
         return {"batchItemFailures": []}
     outcome = service.process(records)

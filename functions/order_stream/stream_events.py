@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 from boto3.dynamodb.types import TypeDeserializer
+from pipeline_shared import boundary
 from stream_exceptions import MalformedStreamRecordError
 
 ORDER_CREATED = "OrderCreated"
@@ -44,44 +45,61 @@ def _json_default(value: Any) -> Any:
     raise TypeError(f"{type(value).__name__} is not JSON serializable")
 
 
-def _number(value: Any) -> int | float | None:
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
-    return value if isinstance(value, int | float) and not isinstance(value, bool) else None
+MAX_TOTAL = Decimal(10) ** 18  # far above any order the API accepts (100 lines x 1e6 x 1e9)
+MAX_TEXT_BYTES = 1024  # orderId, status, currency, customerId, orderDate: short by contract
+
+
+def _number(value: Decimal) -> int | float:
+    return int(value) if value == value.to_integral_value() else float(value)
 
 
 def _image(record: Mapping[str, Any], name: str) -> dict[str, Any]:
-    raw = record.get("dynamodb", {}).get(name)
+    raw = record["dynamodb"].get(name)
     if not isinstance(raw, dict) or not raw:
         raise MalformedStreamRecordError(
             f"{record.get('eventName')} record has no {name} (stream view type must be NEW_AND_OLD_IMAGES)"
         )
     try:
+        boundary.check_value(raw, what=name)
         image = {k: _deserializer.deserialize(v) for k, v in raw.items()}
-    except (TypeError, ValueError, KeyError, AttributeError) as e:
-        raise MalformedStreamRecordError(f"{name} is not a valid DynamoDB attribute map: {e}") from e
-    order_id = image.get("orderId")
-    if not isinstance(order_id, str) or not order_id:
-        raise MalformedStreamRecordError(f"{name} has no orderId")
+    except boundary.InvalidInput as e:
+        raise MalformedStreamRecordError(str(e)) from e
+    # ArithmeticError: decimal.Rounded/Inexact/Overflow for an N past 38 digits or out of range.
+    except (TypeError, ValueError, KeyError, AttributeError, ArithmeticError) as e:
+        raise MalformedStreamRecordError(f"{name} is not a valid DynamoDB attribute map: {e!r}") from e
+    try:
+        boundary.text(image.get("orderId"), f"{name}.orderId", max_bytes=MAX_TEXT_BYTES)
+    except boundary.InvalidInput as e:
+        raise MalformedStreamRecordError(str(e)) from e
     return image
 
 
 def _detail(image: Mapping[str, Any]) -> dict[str, Any]:
-    return {
-        "orderId": image["orderId"],
-        "status": image.get("status"),
-        "total": _number(image.get("total")),
-        "currency": image.get("currency"),
-        "customerId": image.get("customerId"),
-        "orderDate": image.get("orderDate"),
-    }
+    """The event detail; every field a string (or absent) and ``total`` a finite number in range."""
+    detail: dict[str, Any] = {"orderId": image["orderId"]}
+    try:
+        for field in ("status", "currency", "customerId", "orderDate"):
+            value = image.get(field)
+            detail[field] = None if value is None else boundary.text(value, field, max_bytes=MAX_TEXT_BYTES)
+        total = image.get("total")
+        detail["total"] = (
+            None if total is None else _number(boundary.number(total, "total", minimum=0, maximum=MAX_TOTAL))
+        )
+    except boundary.InvalidInput as e:
+        raise MalformedStreamRecordError(f"order {image['orderId']}: {e}") from e
+    return detail
 
 
 def _change_time(record: Mapping[str, Any]) -> datetime | None:
-    raw = record.get("dynamodb", {}).get("ApproximateCreationDateTime")
-    if isinstance(raw, int | float | Decimal) and not isinstance(raw, bool):
-        return datetime.fromtimestamp(float(raw), tz=UTC)
-    return None
+    """The change's time, when it is a plausible Unix time in seconds; else None (EventBridge then
+    stamps the event with the time it receives it: the event is not lost for a bad timestamp)."""
+    raw = record["dynamodb"].get("ApproximateCreationDateTime")
+    if raw is None:
+        return None
+    try:
+        return boundary.epoch_seconds(raw, "ApproximateCreationDateTime")
+    except boundary.InvalidInput:
+        return None
 
 
 def order_event_for(record: Mapping[str, Any]) -> OrderEvent | None:

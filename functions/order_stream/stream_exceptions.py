@@ -11,6 +11,10 @@ class ConfigurationError(OrderStreamError):
     """The function's environment is missing or has an invalid setting (fails the cold start)."""
 
 
+class MalformedStreamEventError(OrderStreamError):
+    """The invocation is not a stream batch, or a record has no SequenceNumber to report it by."""
+
+
 class MalformedStreamRecordError(OrderStreamError):
     """A stream record cannot be turned into an event (missing image, missing orderId, bad types).
 

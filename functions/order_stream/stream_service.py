@@ -14,7 +14,12 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from stream_events import OrderEvent, order_event_for
-from stream_exceptions import EarlierRecordFailedError, EventPublishError, MalformedStreamRecordError
+from stream_exceptions import (
+    EarlierRecordFailedError,
+    EventPublishError,
+    MalformedStreamEventError,
+    MalformedStreamRecordError,
+)
 from stream_publisher import MAX_ENTRIES_PER_CALL
 
 
@@ -36,7 +41,25 @@ class BatchOutcome:
 
 
 def _sequence_number(record: dict[str, Any]) -> str:
-    return str(record.get("dynamodb", {}).get("SequenceNumber", ""))
+    """The record's SequenceNumber (``check_envelope`` made sure there is one)."""
+    return str(record["dynamodb"]["SequenceNumber"])
+
+
+def check_envelope(event: Any) -> list[dict[str, Any]]:
+    """The records of a DynamoDB stream batch, each identifiable by ``dynamodb.SequenceNumber``.
+
+    Raises MalformedStreamEventError otherwise: a record without a sequence number cannot be
+    reported on its own (Lambda never sends one); the whole batch is then retried and bisected.
+    """
+    records = event.get("Records") if isinstance(event, dict) else None
+    if not isinstance(records, list):
+        raise MalformedStreamEventError("event is not a DynamoDB stream batch (no 'Records' list)")
+    for index, record in enumerate(records):
+        stream = record.get("dynamodb") if isinstance(record, dict) else None
+        sequence = stream.get("SequenceNumber") if isinstance(stream, dict) else None
+        if not isinstance(sequence, str) or not sequence.isascii() or not sequence.isdigit():
+            raise MalformedStreamEventError(f"Records[{index}] has no dynamodb.SequenceNumber")
+    return records
 
 
 class OrderStreamService:
@@ -61,14 +84,18 @@ class OrderStreamService:
         for index, record in enumerate(records):
             try:
                 event = self._map(record)
-            except MalformedStreamRecordError as e:
-                outcome.failures[_sequence_number(record)] = e
+                entry = None if event is None else event.to_entry(self._source, self._bus)
+            except Exception as e:  # MalformedStreamRecordError, or a defect: this record fails, in order
+                error = (
+                    e if isinstance(e, MalformedStreamRecordError) else MalformedStreamRecordError(repr(e))
+                )
+                outcome.failures[_sequence_number(record)] = error
                 first_failed = index
                 break
-            if event is None:
+            if entry is None:
                 outcome.skipped += 1
             else:
-                pending.append((index, event.to_entry(self._source, self._bus)))
+                pending.append((index, entry))
 
         for start in range(0, len(pending), MAX_ENTRIES_PER_CALL):
             chunk = pending[start : start + MAX_ENTRIES_PER_CALL]

@@ -39,6 +39,7 @@ from orders_model import NewOrder
 from orders_repository import OrdersRepository
 from orders_service import OrdersService
 from orders_validation import (
+    check_envelope,
     is_valid_order_id,
     parse_json_body,
     parse_list_query,
@@ -212,4 +213,14 @@ def handle_unexpected(error: Exception) -> Response:
 @metrics.log_metrics(capture_cold_start_metric=True)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     idempotency_config.register_lambda_context(context)
+    try:
+        check_envelope(event)
+    except RequestValidationError as e:
+        logger.info("request rejected", extra={"status": 400, "reason": str(e)})
+        return {
+            "statusCode": 400,
+            "headers": {"Content-Type": content_types.APPLICATION_JSON},
+            "body": json.dumps({"message": str(e)}),
+            "isBase64Encoded": False,
+        }
     return app.resolve(event, context)

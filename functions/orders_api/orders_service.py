@@ -13,6 +13,7 @@ from typing import Any, Protocol
 
 from orders_exceptions import InvalidNextTokenError, InvalidStatusTransitionError, OrderNotFoundError
 from orders_model import STATUS_PENDING, ListQuery, NewOrder, can_transition, to_jsonable
+from pipeline_shared import boundary
 
 
 class OrdersStore(Protocol):
@@ -35,6 +36,7 @@ def _iso(ts: datetime) -> str:
     return ts.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
+MAX_TOKEN_JSON_CHARS = 3072
 # Pagination keys of each listing: the token must carry exactly these string attributes.
 _SCAN_KEYS = frozenset({"orderId"})
 _DATE_KEYS = frozenset({"orderId", "orderDate", "createdAt"})
@@ -52,8 +54,10 @@ def decode_next_token(token: str, expected_keys: frozenset[str], order_date: str
     """Decode and strictly check a token, so that a forged or foreign token is a 400, never a 500."""
     try:
         padded = token + "=" * (-len(token) % 4)
-        key = json.loads(base64.urlsafe_b64decode(padded.encode("ascii")).decode("utf-8"))
-    except (binascii.Error, ValueError, UnicodeError) as e:
+        raw = base64.urlsafe_b64decode(padded.encode("ascii"))
+        # Size and depth before parsing; no lone surrogates or giant numbers after.
+        key = boundary.loads(raw, what="'nextToken'", max_bytes=MAX_TOKEN_JSON_CHARS, max_depth=2)
+    except (binascii.Error, ValueError, UnicodeError) as e:  # boundary.InvalidInput is a ValueError
         raise InvalidNextTokenError("'nextToken' is not a valid pagination token") from e
     if not isinstance(key, dict) or set(key) != expected_keys:
         raise InvalidNextTokenError("'nextToken' is not a valid pagination token for this query")

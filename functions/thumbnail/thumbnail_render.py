@@ -6,7 +6,8 @@ the function runs. The source is decoded ONCE:
 1. ``Image.open`` parses the header; the pixel count is checked before any decode.
 2. JPEG only: ``Image.draft`` asks libjpeg for a DCT-domain downscale (1/2, 1/4 or 1/8) that is still
    at least ``DRAFT_GAP`` times the largest thumbnail, which makes the one decode much cheaper.
-3. ``load()`` decodes; ``ImageOps.exif_transpose`` applies the EXIF orientation in place.
+3. ``load()`` decodes; the orientation read from the header (EXIF, raw profile or XMP, exactly as
+   validate_input reads it) is applied.
 4. Every box is rendered from the largest rendered image that is still at least 2x the target (else
    from the decoded image) with Lanczos; aspect ratio kept, never upscaled.
 
@@ -27,7 +28,7 @@ import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from PIL import Image, ImageOps
+from PIL import Image, ImageMath
 from pipeline_shared.images import (
     DECODE_ERRORS,
     SUPPORTED_FORMATS,
@@ -42,6 +43,16 @@ CHAIN_GAP = 2.0
 JPEG_QUALITY = 85
 WEBP_QUALITY = 85
 _ALPHA_MODES = frozenset({"RGBA", "LA", "PA", "RGBa", "La"})
+# EXIF orientation -> the transposition that displays the image upright (as ImageOps.exif_transpose).
+_TRANSPOSE = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
 
 
 @dataclass(frozen=True)
@@ -115,11 +126,14 @@ def render_thumbnails(
                         "too_many_pixels",
                     )
                 icc = im.info.get("icc_profile") if im.mode != "CMYK" and fmt != "GIF" else None
+                # From the header, as validate_input reads it (EXIF, raw profile or XMP).
+                orientation = exif_orientation(im)
                 if fmt == "JPEG" and use_draft:
-                    _draft(im, boxes)
+                    _draft(im, boxes, orientation)
                 im.load()
-                ImageOps.exif_transpose(im, in_place=True)
                 base, has_alpha = _working_image(im, fmt)
+                if orientation in _TRANSPOSE:
+                    base = base.transpose(_TRANSPOSE[orientation])
                 return _render(base, fmt, boxes, has_alpha, icc if isinstance(icc, bytes) else None)
         except (Image.DecompressionBombError, Image.DecompressionBombWarning) as e:
             raise ValidationError(f"image refused as a decompression bomb: {e}", "too_many_pixels") from e
@@ -127,10 +141,13 @@ def render_thumbnails(
             raise ValidationError(f"corrupt or truncated {fmt} image: {e}", "corrupt") from e
 
 
-def _draft(im: Image.Image, boxes: Sequence[tuple[int, int]]) -> None:
-    """Let libjpeg decode at 1/2, 1/4 or 1/8 scale when every target is much smaller."""
+def _draft(im: Image.Image, boxes: Sequence[tuple[int, int]], orientation: int) -> None:
+    """Let libjpeg decode at 1/2, 1/4 or 1/8 scale when every target is much smaller.
+
+    Boxes are in display orientation; the stored image is rotated by 90 degrees for 5..8.
+    """
     width, height = im.size
-    display = (height, width) if exif_orientation(im) in SWAPS_AXES else (width, height)
+    display = (height, width) if orientation in SWAPS_AXES else (width, height)
     scale = max(min(box[0] / display[0], box[1] / display[1]) for box in boxes)
     if scale * DRAFT_GAP >= 1:
         return
@@ -141,15 +158,29 @@ def _draft(im: Image.Image, boxes: Sequence[tuple[int, int]]) -> None:
 def _working_image(im: Image.Image, fmt: str) -> tuple[Image.Image, bool]:
     """Convert to a mode that resizes well with Lanczos and encodes to ``fmt``."""
     has_alpha = fmt != "JPEG" and (im.mode in _ALPHA_MODES or "transparency" in im.info)
+    if im.mode.startswith("I"):  # 16-bit greyscale PNG: scale to 8 bits instead of clipping
+        return _grey16_to_8(im, fmt)
     if has_alpha:
         target = "RGBA"
     elif im.mode in ("L", "1"):
         target = "L"
-    elif im.mode.startswith("I"):  # 16-bit greyscale PNG: scale to 8 bits instead of clipping
-        return im.convert("I").point(lambda v: v * (1 / 256)).convert("L"), False
     else:
         target = "RGB"
     return (im if im.mode == target else im.convert(target)), has_alpha
+
+
+def _grey16_to_8(im: Image.Image, fmt: str) -> tuple[Image.Image, bool]:
+    """16-bit greyscale -> 8-bit ``L``; with a tRNS grey value (``transparency``), RGBA with exactly
+    that value transparent. (Pillow's own ``convert("RGBA")`` clips to white and drops the tRNS alpha.)"""
+    wide = im.convert("I")
+    grey = wide.point(lambda v: v * (1 / 256)).convert("L")
+    transparent = im.info.get("transparency")
+    if fmt == "JPEG" or isinstance(transparent, bool) or not isinstance(transparent, int):
+        return grey, False
+    matches = ImageMath.lambda_eval(lambda a: a["convert"](a["im"] == transparent, "L"), im=wide)
+    alpha = matches.point(lambda v: 0 if v else 255)
+    grey.putalpha(alpha)
+    return grey.convert("RGBA"), True
 
 
 def _render(

@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
-from pipeline_shared.aws_errors import S3ErrorKind, classify_s3_error, error_code
+from pipeline_shared.aws_errors import S3ErrorKind, classify_s3_error, error_code, is_transient_botocore_error
 from pipeline_shared.clients import LazyClient, client_config
 from thumbnail_errors import StorageError, TransientError
 
@@ -35,8 +35,11 @@ def _mapped(operation: str, bucket: str, key: str) -> Iterator[None]:
         if kind is S3ErrorKind.TRANSIENT:
             raise TransientError(f"{operation} {where} failed transiently: {code}") from e
         raise StorageError(f"{operation} {where} failed: {code}: {e}") from e
-    except BotoCoreError as e:  # connection errors, timeouts, broken response streams
-        raise TransientError(f"{operation} {where} failed: {e}") from e
+    except BotoCoreError as e:
+        if is_transient_botocore_error(e):  # connection errors, timeouts, broken response streams
+            raise TransientError(f"{operation} {where} failed: {e}") from e
+        # ParamValidationError (invalid bucket name, key too long...): the same every time.
+        raise StorageError(f"{operation} {where} refused before sending: {e}") from e
 
 
 class ThumbnailStore:

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
-import posixpath
+import hashlib
 from typing import Any, Protocol
 from urllib.parse import quote
 
+from pipeline_shared.keys import UPLOAD_PREFIX, thumbnail_key
 from thumbnail_config import ThumbnailConfig
 from thumbnail_errors import ValidationError
 from thumbnail_render import render_thumbnails
 from thumbnail_s3 import ObjectNotFoundError, ObjectTooLargeError
 
-SOURCE_PREFIX = "uploads/"
-THUMBNAIL_PREFIX = "thumbnails/"
+__all__ = ["ThumbnailService", "object_metadata", "thumbnail_key"]
+
+# S3 limits user metadata to 2 KB: the UTF-8 bytes of every name and value together.
+MAX_METADATA_BYTES = 2048
 
 
 class Store(Protocol):
@@ -23,11 +26,26 @@ class Store(Protocol):
     ) -> None: ...
 
 
-def thumbnail_key(source_key: str, box: tuple[int, int], extension: str) -> str:
-    """``uploads/a/cat.JPEG`` + (200, 200) + ``jpg`` -> ``thumbnails/a/cat-200x200.jpg``."""
-    stem = source_key.removeprefix(SOURCE_PREFIX)
-    stem = posixpath.splitext(stem)[0] or stem
-    return f"{THUMBNAIL_PREFIX}{stem}-{box[0]}x{box[1]}.{extension}"
+def object_metadata(bucket: str, key: str, source_size: int, width: int, height: int) -> dict[str, str]:
+    """User metadata of a thumbnail, always within S3's 2 KB limit.
+
+    S3 user metadata must be ASCII, so the source key is URL-encoded (RFC 3986, '/' kept); a long
+    non-ASCII key can triple in length that way, so when it does not fit, ``source-key-sha256``
+    (of the UTF-8 key) replaces it.
+    """
+    metadata = {
+        "source-bucket": bucket,
+        "source-size": str(source_size),
+        "thumbnail-width": str(width),
+        "thumbnail-height": str(height),
+    }
+    encoded = quote(key, safe="/")
+    used = sum(len(k) + len(v) for k, v in metadata.items())
+    if used + len("source-key") + len(encoded) <= MAX_METADATA_BYTES:
+        metadata["source-key"] = encoded
+    else:
+        metadata["source-key-sha256"] = hashlib.sha256(key.encode("utf-8")).hexdigest()
+    return metadata
 
 
 class ThumbnailService:
@@ -37,6 +55,9 @@ class ThumbnailService:
 
     def generate(self, bucket: str, key: str) -> dict[str, Any]:
         where = f"s3://{bucket}/{key}"
+        if not key.startswith(UPLOAD_PREFIX):
+            # Thumbnail keys are derived from the name under uploads/ (unique per source object).
+            raise ValidationError(f"{where} is not under {UPLOAD_PREFIX}", "bad_input")
         try:
             data = self._store.download(bucket, key, self._config.max_image_bytes)
         except ObjectNotFoundError as e:
@@ -49,14 +70,7 @@ class ThumbnailService:
         items: list[dict[str, Any]] = []
         for thumb in rendered:
             out_key = thumbnail_key(key, thumb.box, thumb.extension)
-            metadata = {
-                "source-bucket": bucket,
-                # S3 user metadata must be ASCII: the key is URL-encoded (RFC 3986, '/' kept).
-                "source-key": quote(key, safe="/"),
-                "source-size": str(len(data)),
-                "thumbnail-width": str(thumb.width),
-                "thumbnail-height": str(thumb.height),
-            }
+            metadata = object_metadata(bucket, key, len(data), thumb.width, thumb.height)
             self._store.upload(
                 self._config.thumbnail_bucket, out_key, thumb.body, thumb.content_type, metadata
             )

@@ -16,7 +16,7 @@ class ValidationError(Exception):
     """The input object is not an acceptable image. Not retryable.
 
     ``reason`` is a short machine-readable code (``not_found``, ``empty``, ``too_large``,
-    ``unsupported_type``, ``too_many_pixels``, ``corrupt``, ``bad_input``).
+    ``unsupported_type``, ``unsupported_extension``, ``too_many_pixels``, ``corrupt``, ``bad_input``).
     """
 
     def __init__(self, message: str, reason: str) -> None:

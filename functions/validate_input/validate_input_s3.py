@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
-from pipeline_shared.aws_errors import S3ErrorKind, classify_s3_error, error_code
+from pipeline_shared.aws_errors import S3ErrorKind, classify_s3_error, error_code, is_transient_botocore_error
 from pipeline_shared.clients import LazyClient, client_config
 from validate_input_errors import ObjectChangedError, ObjectNotFoundError, StorageError, TransientError
 
@@ -37,7 +37,10 @@ def _mapped(bucket: str, key: str) -> Iterator[None]:
             raise TransientError(f"S3 error on {where}: {code}") from e
         raise StorageError(f"S3 error on {where}: {code}: {e}") from e
     except BotoCoreError as e:
-        raise TransientError(f"S3 request for {where} failed: {e}") from e
+        if is_transient_botocore_error(e):
+            raise TransientError(f"S3 request for {where} failed: {e}") from e
+        # ParamValidationError (invalid bucket name, key too long...): the same every time.
+        raise StorageError(f"S3 request for {where} refused before sending: {e}") from e
 
 
 class S3ObjectReader:

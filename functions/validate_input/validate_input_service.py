@@ -23,6 +23,7 @@ from pipeline_shared.images import (
     exif_orientation,
     sniff_format,
 )
+from pipeline_shared.keys import IMAGE_EXTENSIONS, extension
 from validate_input_errors import ObjectChangedError, ObjectNotFoundError, ValidationError
 from validate_input_s3 import ObjectHead
 
@@ -90,6 +91,18 @@ def probe(data: bytes, fmt: str, max_pixels: int, complete: bool) -> tuple[int, 
     return width, height, mode
 
 
+def check_extension(where: str, key: str) -> None:
+    """Every object under uploads/ reaches the pipeline (the S3 notification has no suffix filter,
+    those are case-sensitive): anything but an image extension, in any case, is refused by name."""
+    ext = extension(key)
+    if ext not in IMAGE_EXTENSIONS:
+        found = f"extension '.{ext}'" if ext else "no file extension"
+        supported = ", ".join(f".{e}" for e in IMAGE_EXTENSIONS)
+        raise ValidationError(
+            f"{where} has {found}; supported (any case): {supported}", "unsupported_extension"
+        )
+
+
 class ValidateInputService:
     def __init__(self, reader: ObjectReader, max_image_bytes: int, max_image_pixels: int) -> None:
         self._reader = reader
@@ -98,6 +111,7 @@ class ValidateInputService:
 
     def validate(self, bucket: str, key: str) -> ImageInfo:
         where = f"s3://{bucket}/{key}"
+        check_extension(where, key)
         try:
             head = self._reader.head(bucket, key)
             if head.size == 0:

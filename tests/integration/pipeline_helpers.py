@@ -95,10 +95,16 @@ def execution_name(bucket: str, key: str, etag: str) -> str:
 
 
 def thumbnail_key(source_key: str, size: str, fmt: str) -> str:
-    """thumbnails/<stem>-<WxH>.<ext> (docs/CONTRACTS.md)."""
-    stem = source_key.removeprefix("uploads/").rsplit(".", 1)[0]
-    ext = "jpg" if fmt == "JPEG" else fmt.lower()
-    return f"thumbnails/{stem}-{size}.{ext}"
+    """thumbnails/<name>-<WxH>.<ext>: <name> is the source key under uploads/, extension kept, cut
+    and suffixed with ~<16 hex of sha256(key)> when the result would pass 1024 bytes (docs/CONTRACTS.md)."""
+    name = source_key.removeprefix("uploads/")
+    suffix = f"-{size}.{'jpg' if fmt == 'JPEG' else fmt.lower()}"
+    key = f"thumbnails/{name}{suffix}"
+    if len(key.encode()) <= 1024:
+        return key
+    digest = hashlib.sha256(source_key.encode()).hexdigest()[:16]
+    head = name.encode()[: 1024 - len("thumbnails/") - len(suffix) - 17].decode("utf-8", "ignore")
+    return f"thumbnails/{head}~{digest}{suffix}"
 
 
 def fit_within(width: int, height: int, box: str) -> tuple[int, int]:

@@ -43,9 +43,9 @@ RUN = uuid.uuid4().hex[:8]
 
 
 def _thumbnail_objects(stack: Stack, source_key: str) -> list[str]:
-    stem = source_key.removeprefix("uploads/").rsplit(".", 1)[0]
+    name = source_key.removeprefix("uploads/")
     resp = stack.client("s3").list_objects_v2(
-        Bucket=stack["thumbnails_bucket_name"], Prefix=f"thumbnails/{stem}-"
+        Bucket=stack["thumbnails_bucket_name"], Prefix=f"thumbnails/{name}-"
     )
     return [o["Key"] for o in resp.get("Contents", [])]
 
@@ -216,7 +216,7 @@ def test_duplicate_event_starts_one_execution(stack: Stack) -> None:
     assert execution_name(bucket, key, etag) == name
 
     versions = stack.client("s3").list_object_versions(
-        Bucket=stack["thumbnails_bucket_name"], Prefix=f"thumbnails/e2e-{RUN}/duplicate-"
+        Bucket=stack["thumbnails_bucket_name"], Prefix=f"thumbnails/e2e-{RUN}/duplicate.png-"
     )
     written = [v["Key"] for v in versions.get("Versions", [])]
     assert sorted(written) == sorted(thumbnail_key(key, s, "PNG") for s in stack.thumbnail_sizes), written

@@ -62,9 +62,7 @@ def test_load_200_uploads_nothing_lost(stack: Stack, errors_topic_queue: QueueCo
 
     good = {k for k, (_, bad) in plan.items() if not bad}
     bad_keys = set(plan) - good
-    first_thumb = {
-        f"thumbnails/{k.removeprefix('uploads/').rsplit('.', 1)[0]}-{sizes[0]}.png": k for k in good
-    }
+    first_thumb = {f"thumbnails/{k.removeprefix('uploads/')}-{sizes[0]}.png": k for k in good}
     thumb_seen: dict[str, float] = {}
     reported: set[str] = set()
     paginator = s3.get_paginator("list_objects_v2")

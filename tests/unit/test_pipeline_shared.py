@@ -100,14 +100,27 @@ def test_lazy_client_uses_the_injected_client_or_creates_one_once(monkeypatch: p
 
 
 def test_object_location() -> None:
-    assert events.object_location({"bucket": "b", "key": "k", "x": 1}, error=RejectedError) == ("b", "k")
+    event = {"bucket": "my-bucket.1", "key": "k", "x": 1}
+    assert events.object_location(event, error=RejectedError) == ("my-bucket.1", "k")
+    assert events.object_location({"bucket": "bkt", "key": "é" * 512}, error=RejectedError)[1] == "é" * 512
 
 
 @pytest.mark.parametrize(
-    "event", [{}, {"bucket": "b"}, {"bucket": "", "key": "k"}, {"bucket": "b", "key": 3}]
+    ("event", "message"),
+    [
+        ({}, "'bucket' must be a string"),
+        ({"bucket": "bkt"}, "'key' must be a string"),
+        ({"bucket": "", "key": "k"}, "'bucket' must not be empty"),
+        ({"bucket": "bkt", "key": 3}, "'key' must be a string"),
+        ({"bucket": "Invalid_Bucket", "key": "k"}, "'bucket' has an invalid format"),
+        ({"bucket": "b" * 64, "key": "k"}, "above the limit of 63"),
+        ({"bucket": "bkt", "key": "é" * 513}, "1026 bytes in UTF-8, above the limit of 1024"),
+        ({"bucket": "bkt", "key": "uploads/\ud800.jpg"}, "lone surrogate"),
+        (["bkt", "k"], "must be a JSON object"),
+    ],
 )
-def test_object_location_rejects_bad_input(event: dict[str, Any]) -> None:
-    with pytest.raises(RejectedError, match="non-empty string fields 'bucket' and 'key'") as info:
+def test_object_location_rejects_bad_input(event: Any, message: str) -> None:
+    with pytest.raises(RejectedError, match=re.escape(message)) as info:
         events.object_location(event, error=RejectedError)
     assert info.value.reason == "bad_input"
 

@@ -153,7 +153,13 @@ def test_report_for_an_explicit_date(handler, aws, lambda_context, monkeypatch) 
 
     keys = ["reports/2026-11-21/orders.json", "reports/2026-11-21/orders.csv"]
     # revenue: 150.00 + 44.99 + 10.01 + 0.50; the cancelled 500.00 earns nothing
-    assert result == {"date": "2026-11-21", "orderCount": 5, "totalRevenue": 205.5, "keys": keys}
+    assert result == {
+        "date": "2026-11-21",
+        "orderCount": 5,
+        "totalRevenue": 205.5,
+        "totalRevenueExact": "205.50",
+        "keys": keys,
+    }
 
     body, content_type = read(aws, keys[0])
     assert content_type == "application/json"

@@ -76,7 +76,9 @@ def test_validate_reports_display_size_content_type_and_reads_once(validate: Mod
             self.reads.append(length)
             return data[:length]
 
-    info = validate.ValidateInputService(Reader(), 26_214_400, 40_000_000).validate("b", "uploads/x")
+    info = validate.ValidateInputService(Reader(), 26_214_400, 40_000_000).validate(
+        "b", f"uploads/x.{fmt.lower()}"
+    )
     assert (info.format, info.width, info.height) == (fmt, 300, 400)  # orientation 6: rotated upright
     assert info.content_type == {"HEIF": "image/heic", "AVIF": "image/avif"}[fmt]
     assert Reader.reads == [len(data)]  # small file: one ranged read covers it

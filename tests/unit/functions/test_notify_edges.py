@@ -28,17 +28,16 @@ def sns_record(message: Any, source: str = "aws:sns") -> dict[str, Any]:
 
 
 def test_sns_shaped_record_from_another_source_is_malformed(service: ModuleType) -> None:
+    # parse_event returns a malformed record as its error (the handler still handles the others).
     for source in ("aws:sqs", "aws:events", "aws:snt", "aws:snz"):
-        with pytest.raises(Exception, match="not an SNS record") as info:
-            service.parse_event({"Records": [sns_record({"imageId": IMAGE_ID}, source)]})
-        assert type(info.value).__name__ == "MalformedMessageError"
+        [error] = service.parse_event({"Records": [sns_record({"imageId": IMAGE_ID}, source)]})
+        assert type(error).__name__ == "MalformedMessageError" and "not an SNS record" in str(error)
 
 
 def test_bucket_without_key_is_not_an_image_id(service: ModuleType) -> None:
     for message in ({"bucket": "b"}, {"key": "k"}, {"bucket": "b", "key": 3}):
-        with pytest.raises(Exception, match="no 'imageId'") as info:
-            service.parse_event({"Records": [sns_record(message)]})
-        assert type(info.value).__name__ == "MalformedMessageError"
+        [error] = service.parse_event({"Records": [sns_record(message)]})
+        assert type(error).__name__ == "MalformedMessageError" and "no 'imageId'" in str(error)
 
 
 def test_message_id_is_carried(service: ModuleType) -> None:

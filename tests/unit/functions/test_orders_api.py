@@ -303,7 +303,7 @@ BAD_ORDER_BODIES = [
     ),
     pytest.param(
         '{"customerId": "c", "items": [{"sku": "A", "quantity": 1, "unitPrice": NaN}]}',
-        "not valid JSON",
+        "NaN is not a valid JSON number",
         id="nan-price",
     ),
     pytest.param(

@@ -273,7 +273,7 @@ def test_unsupported_image_format_is_rejected(handler: ModuleType, s3: Any, lamb
     ids=["jpeg", "png", "gif", "webp"],
 )
 def test_corrupt_header_is_rejected(handler: ModuleType, s3: Any, lambda_context: Any, body: bytes) -> None:
-    assert rejected(handler, put(s3, "uploads/corrupt.img", body), lambda_context).reason == "corrupt"
+    assert rejected(handler, put(s3, "uploads/corrupt.JPG", body), lambda_context).reason == "corrupt"
 
 
 def test_oversize_object_is_rejected_before_download(

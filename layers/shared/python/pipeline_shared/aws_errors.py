@@ -8,6 +8,16 @@ from __future__ import annotations
 from enum import Enum
 from typing import TYPE_CHECKING
 
+from botocore.exceptions import (
+    BotoCoreError,
+    ChecksumError,
+    ConnectionError,
+    CredentialRetrievalError,
+    HTTPClientError,
+    IncompleteReadError,
+    MetadataRetrievalError,
+)
+
 if TYPE_CHECKING:
     from botocore.exceptions import ClientError
 
@@ -61,3 +71,21 @@ def classify_s3_error(e: ClientError, *, missing_bucket_is_not_found: bool) -> S
     if code in S3_TRANSIENT_CODES or status >= 500:
         return S3ErrorKind.TRANSIENT
     return S3ErrorKind.OTHER
+
+
+# botocore errors a retry can fix: the network, the response stream, credential/metadata fetches.
+# Everything else it raises before sending (ParamValidationError for an invalid bucket name or an
+# over-long key, unknown parameters, bad configuration) fails the same way every time.
+_TRANSIENT_BOTOCORE = (
+    HTTPClientError,  # ReadTimeoutError, ConnectionClosedError, ResponseStreamingError
+    ConnectionError,  # EndpointConnectionError, ConnectTimeoutError, SSLError, ProxyConnectionError
+    IncompleteReadError,
+    ChecksumError,
+    CredentialRetrievalError,
+    MetadataRetrievalError,
+)
+
+
+def is_transient_botocore_error(e: BotoCoreError) -> bool:
+    """True for network/stream failures; False for permanent ones such as ``ParamValidationError``."""
+    return isinstance(e, _TRANSIENT_BOTOCORE)

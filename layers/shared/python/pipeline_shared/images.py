@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import re
 import struct
+from collections.abc import Mapping
+from typing import Any
 
 from PIL import Image, UnidentifiedImageError
 
 ORIENTATION_TAG = 0x0112
+_XMP_ORIENTATION = re.compile(rb'tiff:Orientation(="|>)([0-9])')
 # EXIF orientations 5..8 rotate by 90 or 270 degrees: display width and height are swapped.
 SWAPS_AXES = frozenset({5, 6, 7, 8})
 # What Pillow raises for corrupt, truncated or unparsable input (as opposed to decompression bombs).
@@ -84,14 +88,39 @@ def sniff_format(data: bytes) -> str | None:
 
 
 def exif_orientation(im: Image.Image) -> int:
-    """EXIF orientation (1..8) from the already parsed header (never forces a pixel decode); 1 if none."""
-    exif = im.info.get("exif")
-    if not exif:
-        return 1
+    """Orientation (1..8) from the already parsed header (never forces a pixel decode); 1 if none.
+
+    Read the way Pillow's ``getexif`` reads it, from the same three places, so that validate_input
+    (recorded dimensions) and thumbnail (rotation, JPEG draft box) always agree: the EXIF block,
+    else an ImageMagick "Raw profile type exif" text chunk, else ``tiff:Orientation`` in XMP.
+    Parsed into a fresh ``Exif`` (nothing cached on ``im``).
+    """
+    value = _exif_block_orientation(im.info)
+    if value is None:
+        value = _xmp_orientation(im.info)
+    return value if isinstance(value, int) and 1 <= value <= 8 else 1
+
+
+def _exif_block_orientation(info: Mapping[Any, Any]) -> int | None:
+    raw = info.get("exif")
     try:
+        if raw is None and isinstance(info.get("Raw profile type exif"), str):
+            raw = bytes.fromhex("".join(info["Raw profile type exif"].split("\n")[3:]))
+        if not raw:
+            return None
         parsed = Image.Exif()
-        parsed.load(exif)
-        value = parsed.get(ORIENTATION_TAG, 1)
+        parsed.load(raw)
+        value = parsed.get(ORIENTATION_TAG)
     except Exception:  # a broken EXIF block is not a reason to refuse the image
-        return 1
-    return value if isinstance(value, int) else 1
+        return None
+    return value if isinstance(value, int) else None
+
+
+def _xmp_orientation(info: Mapping[Any, Any]) -> int | None:
+    xmp = info.get("XML:com.adobe.xmp") or info.get("xmp")
+    if isinstance(xmp, str):
+        xmp = xmp.encode("utf-8", "replace")
+    if not isinstance(xmp, bytes):
+        return None
+    match = _XMP_ORIENTATION.search(xmp)
+    return int(match[2]) if match else None
