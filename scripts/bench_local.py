@@ -104,10 +104,13 @@ def bench_save_live(runs: int) -> None:
             marker = f"m{i}-{time.time_ns()}"
             saved = time.monotonic()
             dev.push_function_code(lam, deployed, _zip_with_marker(ROOT / "functions" / name, marker))
+            deadline = time.monotonic() + 60
             while True:
                 body = lam.invoke(FunctionName=deployed, Payload=event)["Payload"].read()
                 if marker.encode() in body:
                     break
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"the new code never answered; last response: {body[:500]!r}")
             samples.append(time.monotonic() - saved)
     finally:
         dev.push_function_code(lam, deployed, original)
