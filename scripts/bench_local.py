@@ -1,7 +1,7 @@
 """Local-loop benchmarks (`make bench`, after scripts/bench.py): numbers side by side, no assertions.
 
   deploy     destroy, then `deploy_local.sh apply` from empty and a no-change `deploy_local.sh plan`
-  save-live  edit -> new code answering, N times: copy of functions/validate_input with a marker, rebuilt
+  save-live  edit -> new code answering, N times: copy of functions/orders_api with a marker, rebuilt
              (scripts/build.py, as make dev does) and put live (UpdateFunctionCode), then invoked until a
              response carries the marker. Excludes make dev's file-poll delay (<= 0.1 s).
   burst      tests/integration/test_pipeline_load.py with N uploads (default 100): p50/p95 upload ->
@@ -92,8 +92,8 @@ def _zip_with_marker(source: Path, marker: str) -> bytes:
 def bench_save_live(runs: int) -> None:
     import dev
 
-    print(f"save -> live ({runs} edits of validate_input)", flush=True)
-    name = "validate_input"
+    print(f"save -> live ({runs} edits of orders_api)", flush=True)
+    name = "orders_api"  # its sample event (GET /orders) succeeds on an empty table
     lam = local_fn.client("lambda")
     deployed = local_fn.resolve(name)
     event = (local_fn.EVENTS / local_fn.SAMPLE_EVENTS[name]).read_bytes()
