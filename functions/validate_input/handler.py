@@ -28,7 +28,9 @@ config = ValidateInputConfig.from_env()
 # Pillow's own guard (warning above the limit, DecompressionBombError above twice the limit) agrees
 # with ours.
 Image.MAX_IMAGE_PIXELS = config.max_image_pixels
-service = ValidateInputService(S3ObjectReader(), config.max_image_bytes, config.max_image_pixels)
+service = ValidateInputService(
+    S3ObjectReader(), config.max_image_bytes, config.max_image_pixels, config.image_suffixes
+)
 
 
 @logger.inject_lambda_context(clear_state=True)

@@ -28,6 +28,7 @@ from validate_input_errors import ObjectChangedError, ObjectNotFoundError, Valid
 from validate_input_s3 import ObjectHead
 
 HEADER_BYTES = 64 * 1024
+DEFAULT_SUFFIXES = tuple(f".{ext}" for ext in IMAGE_EXTENSIONS)
 
 
 class ObjectReader(Protocol):
@@ -91,27 +92,35 @@ def probe(data: bytes, fmt: str, max_pixels: int, complete: bool) -> tuple[int, 
     return width, height, mode
 
 
-def check_extension(where: str, key: str) -> None:
+def check_extension(where: str, key: str, suffixes: tuple[str, ...] = DEFAULT_SUFFIXES) -> None:
     """Every object under uploads/ reaches the pipeline (the S3 notification has no suffix filter,
-    those are case-sensitive): anything but an image extension, in any case, is refused by name."""
+    those are case-sensitive): anything but an accepted extension (``IMAGE_SUFFIXES``), in any case,
+    is refused by name."""
     ext = extension(key)
-    if ext not in IMAGE_EXTENSIONS:
+    if f".{ext}" not in suffixes:
         found = f"extension '.{ext}'" if ext else "no file extension"
-        supported = ", ".join(f".{e}" for e in IMAGE_EXTENSIONS)
+        supported = ", ".join(suffixes)
         raise ValidationError(
             f"{where} has {found}; supported (any case): {supported}", "unsupported_extension"
         )
 
 
 class ValidateInputService:
-    def __init__(self, reader: ObjectReader, max_image_bytes: int, max_image_pixels: int) -> None:
+    def __init__(
+        self,
+        reader: ObjectReader,
+        max_image_bytes: int,
+        max_image_pixels: int,
+        image_suffixes: tuple[str, ...] = DEFAULT_SUFFIXES,
+    ) -> None:
         self._reader = reader
+        self._suffixes = image_suffixes
         self._max_bytes = max_image_bytes
         self._max_pixels = max_image_pixels
 
     def validate(self, bucket: str, key: str) -> ImageInfo:
         where = f"s3://{bucket}/{key}"
-        check_extension(where, key)
+        check_extension(where, key, self._suffixes)
         try:
             head = self._reader.head(bucket, key)
             if head.size == 0:

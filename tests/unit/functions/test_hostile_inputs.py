@@ -576,3 +576,19 @@ def test_report_totals_are_exact_decimals(handlers: Any, aws: dict[str, Any]) ->
 def test_order_with_unknown_id_is_declared(handlers: Any) -> None:
     declared(invoke(handlers, "high_value_order", high_value(orderId="no-such-order")), "OrderNotFoundError")
     assert ORDER_ID
+
+
+def test_image_suffixes_setting_is_case_insensitive_and_validated() -> None:
+    config = load_function_module("validate_input", "validate_input_config")
+    assert config.ValidateInputConfig.from_env({"IMAGE_SUFFIXES": ".JPG, .png"}).image_suffixes == (
+        ".jpg",
+        ".png",
+    )
+    assert ".heic" in config.ValidateInputConfig.from_env({}).image_suffixes
+    for bad in ("jpg", ".j pg", ","):
+        with pytest.raises(Exception, match="IMAGE_SUFFIXES"):
+            config.ValidateInputConfig.from_env({"IMAGE_SUFFIXES": bad})
+    service = load_function_module("validate_input", "validate_input_service")
+    service.check_extension("s3://b/k", "uploads/A.PNG", (".jpg", ".png"))
+    with pytest.raises(Exception, match="extension '.gif'; supported \\(any case\\): .jpg, .png"):
+        service.check_extension("s3://b/k", "uploads/a.GIF", (".jpg", ".png"))
