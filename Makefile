@@ -8,10 +8,12 @@ PYTHON_VERSION ?= 3.12
 VENV := .venv
 PY := $(VENV)/bin/python
 TF := scripts/terraform.sh
+# IAM enforcement of the embedded LocalStack (enforce|report|off), read by scripts/localstack.sh at start
+export IAM_ENFORCEMENT ?= enforce
 
 .PHONY: help venv build unit lint tftest checkov localstack-up localstack-down localstack-logs \
         integration deploy-local destroy-local outputs-local demo test bench fuzz plan apply docs plan-fixtures clean lock audit \
-        mutate mutate-wiring invoke logs dev
+        mutate mutate-wiring invoke logs dev iam-report
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -91,6 +93,11 @@ test: ## everything CI runs: lint, unit, audit, terraform tests, integration (Lo
 	rc=0; $(MAKE) integration || rc=$$?; $(MAKE) localstack-down; \
 	start=$$(cat .local/.test-start 2>/dev/null || date +%s); \
 	echo "$$(date -u +%FT%TZ) make test $$(( $$(date +%s) - start )) s rc=$$rc" >> .local/test-times.txt; exit $$rc
+
+iam-report: ## print the latest IAM least-privilege report of the embedded LocalStack (per role)
+	@latest="$$(ls -t .local/localstack*/iam-report.txt 2>/dev/null | head -n 1)"; \
+	if [ -z "$$latest" ]; then echo "no IAM report yet: run make integration (or make localstack-up and use it)" >&2; exit 1; fi; \
+	echo "# $$latest (JSON beside it)"; cat "$$latest"
 
 mutate: venv ## Python mutation score (cosmic-ray) of functions/ and layers/shared/; slow, not in CI (MUTATE_ARGS="--sample 5 --targets ingest")
 	$(PY) scripts/mutate_python.py $(MUTATE_ARGS)

@@ -120,7 +120,10 @@ locals {
       passthrough_behavior = i.passthrough_behavior, content_handling = i.content_handling, timeout_milliseconds = i.timeout_milliseconds,
       cache_key_parameters = i.cache_key_parameters, connection_type = i.connection_type, connection_id = i.connection_id,
     } }
-    gateway_responses = { for r in [aws_api_gateway_gateway_response.not_found] : r.response_type => [r.status_code, r.response_templates, r.response_parameters] }
+    # An unset map reads back as {} after a refresh (LocalStack, and AWS for some responses): null and {} hash alike.
+    gateway_responses = { for r in [aws_api_gateway_gateway_response.not_found] : r.response_type => [
+      r.status_code, r.response_templates == null ? {} : r.response_templates, r.response_parameters == null ? {} : r.response_parameters,
+    ] }
   }
 }
 

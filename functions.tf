@@ -63,6 +63,8 @@ locals {
         actions   = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:Query", "dynamodb:Scan"]
         resources = [aws_dynamodb_table.orders.arn, "${aws_dynamodb_table.orders.arn}/index/${local.orders_date_index}"]
       }
+      # Powertools idempotency: GetItem reads a record back when a conditional put finds one without
+      # returning it, DeleteItem drops the record when the handler fails (both unused by the happy path).
       Idempotency = {
         actions   = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"]
         resources = [aws_dynamodb_table.idempotency.arn]
@@ -138,10 +140,26 @@ module "function" {
     target_utilization = 0.7
   } : null
 
-  # notify is invoked asynchronously by SNS: bounded retries, then notify-dlq.
-  async_invoke = each.key == "notify" ? {
-    maximum_retry_attempts       = var.notify_maximum_retry_attempts
-    maximum_event_age_in_seconds = var.notify_maximum_event_age_in_seconds
-    on_failure_destination_arn   = aws_sqs_queue.this["notify-dlq"].arn
-  } : null
+  # Async invocations (SNS -> notify, EventBridge -> high_value_order): bounded retries, then a queue.
+  async_invoke = lookup(local.async_invoke, each.key, null)
+}
+
+locals {
+  async_invoke = {
+    notify = {
+      maximum_retry_attempts       = var.notify_maximum_retry_attempts
+      maximum_event_age_in_seconds = var.notify_maximum_event_age_in_seconds
+      on_failure_destination_arn   = aws_sqs_queue.this["notify-dlq"].arn
+    }
+    high_value_order = {
+      maximum_retry_attempts       = var.async_maximum_retry_attempts
+      maximum_event_age_in_seconds = var.async_maximum_event_age_in_seconds
+      on_failure_destination_arn   = aws_sqs_queue.this["high-value-failed"].arn
+    }
+    daily_report = {
+      maximum_retry_attempts       = var.async_maximum_retry_attempts
+      maximum_event_age_in_seconds = var.async_maximum_event_age_in_seconds
+      on_failure_destination_arn   = aws_sqs_queue.this["daily-report-failed"].arn
+    }
+  }
 }

@@ -71,6 +71,7 @@ locals {
     validate_input = {
       MAX_IMAGE_BYTES  = tostring(var.max_image_bytes)
       MAX_IMAGE_PIXELS = tostring(var.max_image_pixels)
+      IMAGE_SUFFIXES   = join(",", var.image_suffixes)
     }
     thumbnail = {
       THUMBNAIL_BUCKET = aws_s3_bucket.this["thumbnails"].id

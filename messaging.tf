@@ -9,10 +9,14 @@ locals {
     notify-dlq       = { retention = 1209600, purpose = "notify async invocations that failed every attempt" }
     stream-dlq       = { retention = 1209600, purpose = "orders stream records order_stream could not process" }
     high-value-dlq   = { retention = 1209600, purpose = "high-value-orders events EventBridge could not deliver" }
+    # Lambda-level on-failure destinations of the async invocations: EventBridge's retry policy and DLQ
+    # only cover delivery; once Lambda accepted the event, a failing handler ends here.
+    high-value-failed   = { retention = 1209600, purpose = "high_value_order async invocations that failed every attempt" }
+    daily-report-failed = { retention = 1209600, purpose = "daily_report scheduled invocations that failed every attempt" }
   }
 
   all_queues = merge(aws_sqs_queue.this, { image-ingest = aws_sqs_queue.image_ingest })
-  dlq_keys   = ["image-ingest-dlq", "notify-dlq", "stream-dlq", "high-value-dlq"]
+  dlq_keys   = ["image-ingest-dlq", "notify-dlq", "stream-dlq", "high-value-dlq", "high-value-failed", "daily-report-failed"]
 
   # Service principals allowed to send into a queue, each scoped to one source ARN.
   queue_service_senders = {

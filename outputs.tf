@@ -71,6 +71,16 @@ output "high_value_dlq_url" {
   value       = aws_sqs_queue.this["high-value-dlq"].url
 }
 
+output "high_value_failed_queue_url" {
+  description = "URL of high-value-failed (high_value_order async invocations that failed every attempt)."
+  value       = aws_sqs_queue.this["high-value-failed"].url
+}
+
+output "daily_report_failed_queue_url" {
+  description = "URL of daily-report-failed (daily_report scheduled invocations that failed every attempt)."
+  value       = aws_sqs_queue.this["daily-report-failed"].url
+}
+
 output "image_processed_topic_arn" {
   description = "ARN of the image-processed topic."
   value       = aws_sns_topic.this["image-processed"].arn
@@ -133,8 +143,8 @@ output "layer_version_arns" {
 }
 
 output "report_schedule_rule_name" {
-  description = "Name of the EventBridge rule that runs daily_report."
-  value       = module.daily_report_sources.eventbridge_rule_names["schedule"]
+  description = "Name of the EventBridge rule that runs daily_report (null with report_schedule_kind = \"scheduler\"; see report_schedule)."
+  value       = lookup(module.daily_report_sources.eventbridge_rule_names, "schedule", null)
 }
 
 output "high_value_rule_arn" {
@@ -150,4 +160,13 @@ output "vpc_id" {
 output "kms_key_policy_json" {
   description = "Key policy for a customer managed key passed as kms_key_arn: complete for everything this stack encrypts with it (CloudWatch Logs in this region, S3/SNS/EventBridge/CloudWatch delivering to encrypted queues and topics, DynamoDB). Create the key with it before setting kms_key_arn (e.g. a first apply without kms_key_arn prints it)."
   value       = jsonencode(local.kms_key_policy)
+}
+
+output "report_schedule" {
+  description = "What fires daily_report: kind (scheduler | rule), name and time zone."
+  value = {
+    kind     = var.report_schedule_kind
+    name     = var.report_schedule_kind == "scheduler" ? lookup(module.daily_report_sources.schedule_names, "daily", null) : lookup(module.daily_report_sources.eventbridge_rule_names, "schedule", null)
+    timezone = var.report_schedule_kind == "scheduler" ? var.report_schedule_timezone : "UTC"
+  }
 }

@@ -1,4 +1,5 @@
-# Scheduled report in a VPC (DESIGN section 4): cron(0 6 * * ? *) -> daily_report, which queries
+# Scheduled report in a VPC (DESIGN section 4): EventBridge Scheduler cron(0 6 * * ? *) in Etc/UTC (zone
+# configurable; var.report_schedule_kind = "rule" keeps an EventBridge rule) -> daily_report, which queries
 # yesterday's orders through the byOrderDate index and writes JSON + CSV to the reports bucket.
 # With enable_vpc (default) it runs inside modules/vpc_lambda: VPC, two private subnets in two AZs,
 # egress-only security group, S3 and DynamoDB gateway endpoints (no NAT). Without it, a plain function.
@@ -22,6 +23,8 @@ locals {
     reserved_concurrency  = coalesce(local.function_config.daily_report.reserved_concurrency, -1)
     environment_variables = merge(local.common_environment, { POWERTOOLS_SERVICE_NAME = "daily_report" }, local.function_environment.daily_report)
     policy_statements     = merge(local.function_statements.daily_report, local.kms_statements)
+    # The schedule invokes asynchronously: bounded retries, then daily-report-failed.
+    async_invoke = local.async_invoke.daily_report
   }
 
   daily_report = {
@@ -59,6 +62,7 @@ module "daily_report_vpc" {
   environment_variables          = local.daily_report_function.environment_variables
   kms_key_arn                    = var.kms_key_arn
   policy_statements              = local.daily_report_function.policy_statements
+  async_invoke                   = local.daily_report_function.async_invoke
   tracing_mode                   = var.tracing_mode
   log_format                     = "JSON"
   application_log_level          = local.application_log_level
@@ -83,6 +87,7 @@ module "daily_report" {
   environment_variables          = local.daily_report_function.environment_variables
   kms_key_arn                    = var.kms_key_arn
   policy_statements              = local.daily_report_function.policy_statements
+  async_invoke                   = local.daily_report_function.async_invoke
   tracing_mode                   = var.tracing_mode
   log_format                     = "JSON"
   application_log_level          = local.application_log_level
@@ -95,12 +100,27 @@ module "daily_report_sources" {
   function_name = local.daily_report.function_name
   function_arn  = local.daily_report.function_arn
 
-  eventbridge_rules = {
+  # EventBridge Scheduler (default): the expression runs in var.report_schedule_timezone, and the function
+  # gets {"source": "aws.scheduler", "time": <scheduled time>}. It reports the UTC day before that time.
+  schedules = var.report_schedule_kind == "scheduler" ? {
+    daily = {
+      name                = "${local.prefix}-daily-report"
+      description         = "Daily orders report of the previous UTC day"
+      schedule_expression = var.report_schedule_expression
+      timezone            = var.report_schedule_timezone
+      retry_policy = {
+        maximum_retry_attempts       = 3
+        maximum_event_age_in_seconds = 3600
+      }
+    }
+  } : {}
+
+  # Rule-based alternative (UTC only): the function gets the scheduled event and reports the day before its `time`.
+  eventbridge_rules = var.report_schedule_kind == "rule" ? {
     schedule = {
-      name        = "${local.prefix}-daily-report"
-      description = "Daily orders report of the previous UTC day"
-      # No input: the function gets the scheduled event and reports the day before its `time`.
+      name                = "${local.prefix}-daily-report"
+      description         = "Daily orders report of the previous UTC day"
       schedule_expression = var.report_schedule_expression
     }
-  }
+  } : {}
 }

@@ -206,7 +206,11 @@ variable "thumbnail_sizes" {
 }
 
 variable "image_suffixes" {
-  description = "Object key suffixes under uploads/ that trigger the pipeline (one S3 notification rule each)."
+  description = <<-EOT
+    Key extensions validate_input accepts (IMAGE_SUFFIXES), compared case-insensitively: IMG_0001.JPG is a
+    .jpg. Every object under uploads/ starts an execution (S3 suffix filters are case-sensitive, so there
+    is none); any other extension fails validation and is reported on processing-errors.
+  EOT
   type        = list(string)
   default     = [".jpg", ".jpeg", ".png", ".gif", ".webp", ".heic", ".heif", ".avif"]
 
@@ -294,6 +298,40 @@ variable "notify_maximum_event_age_in_seconds" {
   default     = 3600
 }
 
+variable "pipeline_throttle_retry" {
+  description = <<-EOT
+    Retry of Lambda.TooManyRequestsException in ValidateInput and GenerateThumbnail: interval_seconds x 2^n,
+    each wait capped at max_delay_seconds, FULL jitter. Its expected total wait (half the capped sum) must
+    cover a burst of ingest_maximum_concurrency x ingest_batch_size executions draining through thumbnail's
+    reserved concurrency (checked at plan time, see image_pipeline.tf).
+  EOT
+  type = object({
+    interval_seconds  = optional(number, 1)
+    max_attempts      = optional(number, 12)
+    max_delay_seconds = optional(number, 60)
+  })
+  default = {}
+
+  validation {
+    condition = (
+      var.pipeline_throttle_retry.interval_seconds >= 1 && var.pipeline_throttle_retry.max_attempts >= 1 &&
+      var.pipeline_throttle_retry.max_attempts <= 30 && var.pipeline_throttle_retry.max_delay_seconds >= var.pipeline_throttle_retry.interval_seconds
+    )
+    error_message = "pipeline_throttle_retry needs interval_seconds >= 1, max_attempts 1-30 and max_delay_seconds >= interval_seconds."
+  }
+}
+
+variable "pipeline_crash_max_attempts" {
+  description = "Retries (1-5) of a crashed, killed or timed-out runtime (Runtime.ExitError, Lambda.Unknown, Sandbox.Timedout) in ValidateInput and GenerateThumbnail, both idempotent."
+  type        = number
+  default     = 3
+
+  validation {
+    condition     = var.pipeline_crash_max_attempts >= 1 && var.pipeline_crash_max_attempts <= 5
+    error_message = "pipeline_crash_max_attempts must be 1-5: a runtime that keeps crashing is a defect, not bad luck."
+  }
+}
+
 #------------------------------------------------------------------------------
 # Orders
 #------------------------------------------------------------------------------
@@ -337,6 +375,28 @@ variable "high_value_maximum_event_age_in_seconds" {
   description = "EventBridge maximum event age of the high-value-orders target (60-86400 s)."
   type        = number
   default     = 3600
+}
+
+variable "async_maximum_retry_attempts" {
+  description = "Lambda's own async retries (0-2) of high_value_order and daily_report after a handler error, before the event goes to their on-failure queue (high-value-failed, daily-report-failed)."
+  type        = number
+  default     = 2
+
+  validation {
+    condition     = var.async_maximum_retry_attempts >= 0 && var.async_maximum_retry_attempts <= 2
+    error_message = "async_maximum_retry_attempts must be 0, 1 or 2."
+  }
+}
+
+variable "async_maximum_event_age_in_seconds" {
+  description = "Maximum age (60-21600 s) of an async high_value_order / daily_report event in Lambda's queue before it goes to the on-failure queue."
+  type        = number
+  default     = 3600
+
+  validation {
+    condition     = var.async_maximum_event_age_in_seconds >= 60 && var.async_maximum_event_age_in_seconds <= 21600
+    error_message = "async_maximum_event_age_in_seconds must be 60-21600."
+  }
 }
 
 variable "api_authorization" {
@@ -385,13 +445,35 @@ variable "manage_api_gateway_account" {
 # Daily report
 #------------------------------------------------------------------------------
 variable "report_schedule_expression" {
-  description = "EventBridge schedule of daily_report."
+  description = "Schedule of daily_report: cron(...) or rate(...), evaluated in report_schedule_timezone (Scheduler) or UTC (rule)."
   type        = string
   default     = "cron(0 6 * * ? *)"
 
   validation {
     condition     = can(regex("^(cron|rate)\\(.+\\)$", var.report_schedule_expression))
     error_message = "report_schedule_expression must be cron(...) or rate(...)."
+  }
+}
+
+variable "report_schedule_kind" {
+  description = "What fires daily_report: \"scheduler\" (default, EventBridge Scheduler: time zone, retries) or \"rule\" (an EventBridge schedule rule, UTC only)."
+  type        = string
+  default     = "scheduler"
+
+  validation {
+    condition     = contains(["scheduler", "rule"], var.report_schedule_kind)
+    error_message = "report_schedule_kind must be \"scheduler\" or \"rule\"."
+  }
+}
+
+variable "report_schedule_timezone" {
+  description = "IANA time zone of report_schedule_expression with report_schedule_kind = \"scheduler\" (e.g. Europe/Berlin: cron(0 6 * * ? *) is then 06:00 Berlin time, daylight saving included). Rules run in UTC only."
+  type        = string
+  default     = "Etc/UTC"
+
+  validation {
+    condition     = var.report_schedule_timezone == "Etc/UTC" || var.report_schedule_kind == "scheduler"
+    error_message = "report_schedule_timezone needs report_schedule_kind = \"scheduler\": EventBridge rules run in UTC only."
   }
 }
 
@@ -494,4 +576,24 @@ variable "alarm_email_endpoints" {
   description = "Email addresses subscribed to the alarms topic (each must confirm)."
   type        = list(string)
   default     = []
+}
+
+#------------------------------------------------------------------------------
+# Orders bus
+#------------------------------------------------------------------------------
+variable "orders_archive_retention_days" {
+  description = "Days the orders bus archive keeps events for replay (0 = forever, null = no archive)."
+  type        = number
+  default     = 30
+
+  validation {
+    condition     = var.orders_archive_retention_days == null || try(var.orders_archive_retention_days >= 0 && floor(var.orders_archive_retention_days) == var.orders_archive_retention_days, false)
+    error_message = "orders_archive_retention_days must be null or a whole number of days >= 0."
+  }
+}
+
+variable "orders_bus_dead_letter_queue" {
+  description = "Give the orders bus a dead-letter queue (orders-bus-dlq, with a depth alarm) for events it cannot deliver."
+  type        = bool
+  default     = true
 }

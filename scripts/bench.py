@@ -43,6 +43,7 @@ KNOWN_ENV = {
     "ALERTS_TOPIC_ARN": "arn:aws:sns:us-east-1:000000000000:imgpipe-dev-alerts",
     "MAX_IMAGE_BYTES": "26214400",
     "MAX_IMAGE_PIXELS": "40000000",
+    "IMAGE_SUFFIXES": ".jpg,.jpeg,.png,.gif,.webp",
     "THUMBNAIL_SIZES": "200x200,400x400,800x800",
     "UPLOAD_URL_EXPIRES": "900",
     "ORDERS_DATE_INDEX": "byOrderDate",

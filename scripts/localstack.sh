@@ -12,7 +12,8 @@
 # Cached outside the clone (~/.cache/serverless-pipeline): the LocalStack venv (scripts/venv.sh, keyed by
 # requirements-localstack.txt) and, per Python version, the packages the Lambda runtime provides
 # (awslambdaric + boto3). State, log and pid file live in .local/localstack/.
-# Knobs: LOCALSTACK_PYTHON (3.13|3.12), LOCALSTACK_START_TIMEOUT (s, default 120), LOCALSTACK_DEBUG=1.
+# Knobs: LOCALSTACK_PYTHON (3.13|3.12), LOCALSTACK_START_TIMEOUT (s, default 120), LOCALSTACK_DEBUG=1,
+# IAM_ENFORCEMENT=enforce|report|off (tests/localstack/sp_localstack/iam_enforcement.py; report in $state).
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")/.." && pwd)"
@@ -167,6 +168,10 @@ cmd_up() {
     return 0
   fi
 
+  case "${IAM_ENFORCEMENT:-report}" in
+    enforce | report | off) ;;
+    *) die "IAM_ENFORCEMENT must be enforce, report or off (not '$IAM_ENFORCEMENT')" ;;
+  esac
   ensure_venv
   ensure_plugin
   ensure_lambda_runtimes
@@ -205,6 +210,8 @@ cmd_up() {
       PYTHONPATH="$plugin_src:$plugin_path" \
       SP_CACHE_DIR="$cache" \
       SP_LOCALSTACK_OWNER="$state" \
+      IAM_ENFORCEMENT="${IAM_ENFORCEMENT:-report}" \
+      SP_IAM_REPORT_DIR="$state" \
       DEBUG="${LOCALSTACK_DEBUG:-0}" \
       setsid "$venv_link/bin/python" -m localstack.runtime.main </dev/null >>"$log" 2>&1
   ) &

@@ -28,11 +28,11 @@ run "defaults" {
     error_message = "Expected the pillow, powertools and shared layers, attached per function as the manifest lists them."
   }
   assert {
-    condition     = length(aws_s3_bucket.this) == 3 && length(local.all_queues) == 6 && length(aws_sns_topic.this) == 4
-    error_message = "Expected 3 buckets, 6 queues and 4 topics."
+    condition     = length(aws_s3_bucket.this) == 3 && length(local.all_queues) == 8 && length(aws_sns_topic.this) == 4
+    error_message = "Expected 3 buckets, 8 queues and 4 topics."
   }
   assert {
-    condition     = length(aws_cloudwatch_metric_alarm.function) == 16 && length(aws_cloudwatch_metric_alarm.dlq_depth) == 4
+    condition     = length(aws_cloudwatch_metric_alarm.function) == 16 && length(aws_cloudwatch_metric_alarm.dlq_depth) == 6
     error_message = "Expected Errors and Throttles alarms for 8 functions and a depth alarm per DLQ."
   }
   assert {
@@ -120,7 +120,7 @@ run "defaults" {
   assert {
     condition = (
       join(",", keys(local.function_environment.ingest)) == "STATE_MACHINE_ARN" &&
-      join(",", keys(local.function_environment.validate_input)) == "MAX_IMAGE_BYTES,MAX_IMAGE_PIXELS" &&
+      join(",", keys(local.function_environment.validate_input)) == "IMAGE_SUFFIXES,MAX_IMAGE_BYTES,MAX_IMAGE_PIXELS" &&
       join(",", keys(local.function_environment.thumbnail)) == "MAX_IMAGE_BYTES,MAX_IMAGE_PIXELS,THUMBNAIL_BUCKET,THUMBNAIL_SIZES" &&
       join(",", keys(local.function_environment.notify)) == "METADATA_TABLE" &&
       join(",", keys(local.function_environment.orders_api)) == "IDEMPOTENCY_TABLE,ORDERS_TABLE,UPLOADS_BUCKET,UPLOAD_URL_EXPIRES" &&

@@ -54,24 +54,30 @@ run "wiring" {
   # ---------------------------------------------------------------- state machine: Retry and Catch per state
   assert {
     condition = jsonencode({ for k, s in jsondecode(module.state_machine.state_machine_definition).States : k => try(s.Retry, []) }) == jsonencode({
-      ValidateInput = [{
-        ErrorEquals     = ["TransientError", "Lambda.ServiceException", "Lambda.AWSLambdaException", "Lambda.SdkClientException", "Lambda.TooManyRequestsException"]
-        IntervalSeconds = 3, MaxAttempts = 2, BackoffRate = 2
-      }]
-      GenerateThumbnail = [{
-        ErrorEquals     = ["TransientError", "Lambda.ServiceException", "Lambda.AWSLambdaException", "Lambda.SdkClientException", "Lambda.TooManyRequestsException"]
-        IntervalSeconds = 3, MaxAttempts = 2, BackoffRate = 2
-      }]
-      StoreMetadata = [{
-        ErrorEquals     = ["DynamoDB.ProvisionedThroughputExceededException", "DynamoDB.ThrottlingException", "DynamoDB.InternalServerErrorException", "DynamoDB.RequestLimitExceeded"]
-        IntervalSeconds = 3, MaxAttempts = 2, BackoffRate = 2
-      }]
-      NotifyComplete = [{
-        ErrorEquals     = ["SNS.ThrottledException", "SNS.InternalErrorException", "SNS.KMSThrottlingException"]
-        IntervalSeconds = 3, MaxAttempts = 2, BackoffRate = 2
-      }]
-      HandleError = [{ ErrorEquals = ["States.ALL"], IntervalSeconds = 3, MaxAttempts = 2, BackoffRate = 2 }]
-      Failed      = []
+      # issue 10: transient, throttling (own budget, sized against the ingest burst) and crashed runtimes.
+      ValidateInput = [
+        { ErrorEquals = ["TransientError", "Lambda.ServiceException", "Lambda.AWSLambdaException", "Lambda.SdkClientException"], IntervalSeconds = 3, MaxAttempts = 2, BackoffRate = 2 },
+        { ErrorEquals = ["Lambda.TooManyRequestsException"], IntervalSeconds = 1, MaxAttempts = 12, BackoffRate = 2, MaxDelaySeconds = 60, JitterStrategy = "FULL" },
+        { ErrorEquals = ["Runtime.ExitError", "Lambda.Unknown", "Sandbox.Timedout"], IntervalSeconds = 2, MaxAttempts = 3, BackoffRate = 2 },
+      ]
+      GenerateThumbnail = [
+        { ErrorEquals = ["TransientError", "Lambda.ServiceException", "Lambda.AWSLambdaException", "Lambda.SdkClientException"], IntervalSeconds = 3, MaxAttempts = 2, BackoffRate = 2 },
+        { ErrorEquals = ["Lambda.TooManyRequestsException"], IntervalSeconds = 1, MaxAttempts = 12, BackoffRate = 2, MaxDelaySeconds = 60, JitterStrategy = "FULL" },
+        { ErrorEquals = ["Runtime.ExitError", "Lambda.Unknown", "Sandbox.Timedout"], IntervalSeconds = 2, MaxAttempts = 3, BackoffRate = 2 },
+      ]
+      StoreMetadata = [
+        { ErrorEquals = ["DynamoDB.ProvisionedThroughputExceededException", "DynamoDB.ThrottlingException", "DynamoDB.RequestLimitExceeded"], IntervalSeconds = 1, MaxAttempts = 12, BackoffRate = 2, MaxDelaySeconds = 60, JitterStrategy = "FULL" },
+        { ErrorEquals = ["DynamoDB.InternalServerErrorException", "DynamoDB.InternalServerError"], IntervalSeconds = 3, MaxAttempts = 2, BackoffRate = 2 },
+      ]
+      NotifyComplete = [
+        { ErrorEquals = ["SNS.ThrottledException", "SNS.ThrottlingException", "SNS.KMSThrottlingException"], IntervalSeconds = 1, MaxAttempts = 12, BackoffRate = 2, MaxDelaySeconds = 60, JitterStrategy = "FULL" },
+        { ErrorEquals = ["SNS.InternalErrorException"], IntervalSeconds = 3, MaxAttempts = 2, BackoffRate = 2 },
+      ]
+      HandleError = [
+        { ErrorEquals = ["SNS.ThrottledException", "SNS.ThrottlingException", "SNS.KMSThrottlingException"], IntervalSeconds = 1, MaxAttempts = 12, BackoffRate = 2, MaxDelaySeconds = 60, JitterStrategy = "FULL" },
+        { ErrorEquals = ["States.ALL"], IntervalSeconds = 3, MaxAttempts = 2, BackoffRate = 2 },
+      ]
+      Failed = []
     })
     error_message = "Retry policies differ from DESIGN: ${jsonencode({ for k, s in jsondecode(module.state_machine.state_machine_definition).States : k => try(s.Retry, []) })}"
   }
@@ -86,11 +92,11 @@ run "wiring" {
         { ErrorEquals = ["States.ALL"], ResultPath = "$.error", Next = "HandleError" },
       ]
       StoreMetadata  = [{ ErrorEquals = ["States.ALL"], ResultPath = "$.error", Next = "HandleError" }]
-      NotifyComplete = [] # the image is processed and stored: a publish failure fails the execution visibly
+      NotifyComplete = [{ ErrorEquals = ["States.ALL"], ResultPath = "$.error", Next = "HandleError" }] # issue 10: reported, not only logged
       HandleError    = []
       Failed         = []
     })
-    error_message = "Catchers differ from DESIGN (every failure of a task before NotifyComplete must reach HandleError): ${jsonencode({ for k, s in jsondecode(module.state_machine.state_machine_definition).States : k => try(s.Catch, []) })}"
+    error_message = "Catchers differ from DESIGN (every failure of a task, NotifyComplete included, must reach HandleError): ${jsonencode({ for k, s in jsondecode(module.state_machine.state_machine_definition).States : k => try(s.Catch, []) })}"
   }
 
   # The state machine's role allows exactly its integrations.
@@ -184,18 +190,18 @@ run "wiring" {
     error_message = "high-value-orders differs (OrderCreated with total strictly > 100 -> high_value_order, 4 retries, DLQ): ${jsonencode(module.high_value_order_sources.eventbridge_targets)}"
   }
   assert {
-    condition = jsonencode(module.daily_report_sources.eventbridge_targets) == jsonencode({
-      schedule = {
-        event_bus_name               = "default"
-        event_pattern                = null
+    condition = length(module.daily_report_sources.eventbridge_targets) == 0 && jsonencode(module.daily_report_sources.schedule_targets) == jsonencode({
+      daily = {
         schedule_expression          = "cron(0 6 * * ? *)"
+        timezone                     = "Etc/UTC"
+        flexible_window_minutes      = null
         target_arn                   = "arn:aws:lambda:us-east-1:123456789012:function:imgpipe-dev-daily-report"
-        maximum_retry_attempts       = 185
-        maximum_event_age_in_seconds = 86400
+        maximum_retry_attempts       = 3
+        maximum_event_age_in_seconds = 3600
         dead_letter_arn              = null
       }
     })
-    error_message = "The daily schedule differs: ${jsonencode(module.daily_report_sources.eventbridge_targets)}"
+    error_message = "The daily schedule (EventBridge Scheduler, Etc/UTC, no rule) differs: ${jsonencode(module.daily_report_sources.schedule_targets)}"
   }
   assert {
     condition     = local.function_environment.order_stream.EVENT_BUS_NAME == "imgpipe-dev-orders" && local.function_environment.order_stream.EVENT_SOURCE == "imgpipe.orders"
@@ -221,9 +227,11 @@ run "wiring" {
         Condition = { ArnEquals = { "aws:SourceArn" = "arn:aws:events:us-east-1:123456789012:rule/imgpipe-dev-orders/imgpipe-dev-high-value-orders" }, StringEquals = { "aws:SourceAccount" = "123456789012" } }
       }]
       # Written by Lambda with the function's role (on-failure destinations), not by a service principal.
-      image-ingest-dlq = []
-      notify-dlq       = []
-      stream-dlq       = []
+      image-ingest-dlq    = []
+      notify-dlq          = []
+      stream-dlq          = []
+      high-value-failed   = []
+      daily-report-failed = []
     })
     error_message = "Queue policy Allow statements differ: ${jsonencode({ for k, p in aws_sqs_queue_policy.this : k => [for st in jsondecode(p.policy).Statement : st if st.Effect == "Allow"] })}"
   }
@@ -250,7 +258,7 @@ run "wiring" {
       a.comparison_operator == "GreaterThanThreshold" && a.threshold == 0 && a.treat_missing_data == "notBreaching" &&
       a.dimensions.QueueName == "imgpipe-dev-${k}" &&
       a.alarm_actions == toset(["arn:aws:sns:us-east-1:123456789012:imgpipe-dev-alarms"])
-    )]) && join(",", sort(keys(aws_cloudwatch_metric_alarm.dlq_depth))) == "high-value-dlq,image-ingest-dlq,notify-dlq,stream-dlq"
+    )]) && join(",", sort(keys(aws_cloudwatch_metric_alarm.dlq_depth))) == "daily-report-failed,high-value-dlq,high-value-failed,image-ingest-dlq,notify-dlq,stream-dlq"
     error_message = "Every DLQ needs a depth alarm (visible messages > 0) on its own queue, to the alarms topic."
   }
   assert {
@@ -326,7 +334,7 @@ run "wiring" {
   # What the wiring adds to the roles (modules/event_source, async destinations).
   assert {
     condition = join("\n", sort(flatten([for st in jsondecode(module.ingest_sources.role_policy_json).Statement : [for a in st.Action : [for r in st.Resource : "${a} ${r}"]]]))) == join("\n", sort(
-      [for a in ["ChangeMessageVisibility", "DeleteMessage", "GetQueueAttributes", "ReceiveMessage"] : "sqs:${a} arn:aws:sqs:us-east-1:123456789012:imgpipe-dev-image-ingest"]
+      [for a in ["DeleteMessage", "GetQueueAttributes", "ReceiveMessage"] : "sqs:${a} arn:aws:sqs:us-east-1:123456789012:imgpipe-dev-image-ingest"]
     ))
     error_message = "ingest's role must read exactly image-ingest."
   }

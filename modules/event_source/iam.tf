@@ -26,10 +26,12 @@ locals {
   candidate_statements = [
     {
       include = length(local.sqs) > 0
+      # What Lambda's SQS poller calls (AWS: "Execution role permissions" for SQS event sources). A
+      # failed message returns after its visibility timeout: the poller never changes visibility.
       statement = {
         Sid      = "SqsEventSourceRead"
         Effect   = "Allow"
-        Action   = ["sqs:ChangeMessageVisibility", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ReceiveMessage"]
+        Action   = ["sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ReceiveMessage"]
         Resource = distinct(local.sqs_queue_arns)
       }
     },

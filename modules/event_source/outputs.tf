@@ -112,3 +112,31 @@ output "sns_subscription_endpoints" {
   description = "Endpoint (the function or its alias) of every SNS subscription, by caller key, with the topic it subscribes to."
   value       = { for k, v in aws_sns_topic_subscription.this : k => { topic_arn = v.topic_arn, endpoint = v.endpoint } }
 }
+
+output "schedule_arns" {
+  description = "ARNs of the EventBridge Scheduler schedules, by caller key."
+  value       = { for k, v in aws_scheduler_schedule.this : k => v.arn }
+}
+
+output "schedule_names" {
+  description = "Names of the EventBridge Scheduler schedules, by caller key."
+  value       = { for k, v in aws_scheduler_schedule.this : k => v.name }
+}
+
+output "scheduler_role_arn" {
+  description = "ARN of the Scheduler execution role (null without schedules). A DLQ encrypted with a customer key must let this role use the key."
+  value       = try(aws_iam_role.scheduler[0].arn, null)
+}
+
+output "schedule_targets" {
+  description = "Every Scheduler schedule with its target as created, by caller key: expression, time zone, flexible window, target ARN, retry policy, dead-letter queue."
+  value = { for k, s in aws_scheduler_schedule.this : k => {
+    schedule_expression          = s.schedule_expression
+    timezone                     = s.schedule_expression_timezone
+    flexible_window_minutes      = s.flexible_time_window[0].maximum_window_in_minutes
+    target_arn                   = s.target[0].arn
+    maximum_retry_attempts       = s.target[0].retry_policy[0].maximum_retry_attempts
+    maximum_event_age_in_seconds = s.target[0].retry_policy[0].maximum_event_age_in_seconds
+    dead_letter_arn              = try(s.target[0].dead_letter_config[0].arn, null)
+  } }
+}

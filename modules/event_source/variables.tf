@@ -446,3 +446,86 @@ variable "tags" {
   type        = map(string)
   default     = {}
 }
+
+variable "schedules" {
+  description = <<-EOT
+    EventBridge Scheduler schedules that invoke the function (the alias when qualifier is set), keyed by a
+    stable name; the alternative to a schedule rule in eventbridge_rules. Each takes a cron(), rate() or
+    at() expression evaluated in `timezone` (IANA name, default Etc/UTC, so cron follows daylight saving
+    in a local zone), an optional flexible window (1-1440 minutes; null = fire on time), a retry policy,
+    an SQS dead-letter queue and a customer managed key. The module creates one Scheduler execution role
+    allowed exactly what the targets need: lambda:InvokeFunction on the target, sqs:SendMessage on the
+    DLQs, kms:Decrypt on the keys. `input` defaults to {"source":"aws.scheduler","time":<scheduled time>}.
+  EOT
+  type = map(object({
+    name                         = optional(string)
+    description                  = optional(string)
+    group_name                   = optional(string, "default")
+    schedule_expression          = string
+    timezone                     = optional(string, "Etc/UTC")
+    flexible_time_window_minutes = optional(number)
+    start_date                   = optional(string)
+    end_date                     = optional(string)
+    input                        = optional(string)
+    retry_policy = optional(object({
+      maximum_retry_attempts       = optional(number, 185)
+      maximum_event_age_in_seconds = optional(number, 86400)
+    }), {})
+    dead_letter_arn = optional(string)
+    kms_key_arn     = optional(string)
+    state           = optional(string, "ENABLED")
+  }))
+  default = {}
+
+  validation {
+    condition     = alltrue([for k in keys(var.schedules) : can(regex("^[A-Za-z0-9_-]{1,64}$", k))])
+    error_message = "schedules keys must be 1-64 characters of letters, digits, hyphens and underscores."
+  }
+  validation {
+    condition     = alltrue([for v in values(var.schedules) : v.name == null || can(regex("^[.A-Za-z0-9_-]{1,64}$", coalesce(v.name, "-")))])
+    error_message = "schedules[*].name must be 1-64 characters of letters, digits, dots, hyphens and underscores."
+  }
+  validation {
+    condition     = alltrue([for v in values(var.schedules) : can(regex("^(cron\\([^()]+\\)|rate\\([1-9][0-9]* (minute|minutes|hour|hours|day|days)\\)|at\\([0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\\))$", v.schedule_expression))])
+    error_message = "schedules[*].schedule_expression must be cron(...), rate(<n> <unit>) or at(yyyy-mm-ddThh:mm:ss)."
+  }
+  validation {
+    condition     = alltrue([for v in values(var.schedules) : can(regex("^(UTC|[A-Za-z]+(/[A-Za-z0-9_+-]+){1,2})$", v.timezone))])
+    error_message = "schedules[*].timezone must be an IANA time zone name such as Etc/UTC, Europe/Berlin or America/Argentina/Buenos_Aires."
+  }
+  validation {
+    condition     = alltrue([for v in values(var.schedules) : v.flexible_time_window_minutes == null || try(v.flexible_time_window_minutes >= 1 && v.flexible_time_window_minutes <= 1440 && floor(v.flexible_time_window_minutes) == v.flexible_time_window_minutes, false)])
+    error_message = "schedules[*].flexible_time_window_minutes must be null (fire on time) or a whole number of minutes from 1 to 1440."
+  }
+  validation {
+    condition     = alltrue([for v in values(var.schedules) : v.retry_policy.maximum_retry_attempts >= 0 && v.retry_policy.maximum_retry_attempts <= 185 && v.retry_policy.maximum_event_age_in_seconds >= 60 && v.retry_policy.maximum_event_age_in_seconds <= 86400])
+    error_message = "schedules[*].retry_policy: maximum_retry_attempts 0-185, maximum_event_age_in_seconds 60-86400."
+  }
+  validation {
+    condition     = alltrue([for v in values(var.schedules) : v.dead_letter_arn == null || can(regex("^arn:aws[a-z-]*:sqs:", v.dead_letter_arn))])
+    error_message = "schedules[*].dead_letter_arn must be an SQS queue ARN."
+  }
+  validation {
+    condition     = alltrue([for v in values(var.schedules) : v.kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/", v.kms_key_arn))])
+    error_message = "schedules[*].kms_key_arn must be a KMS key ARN."
+  }
+  validation {
+    condition     = alltrue([for v in values(var.schedules) : v.input == null || can(jsondecode(v.input))])
+    error_message = "schedules[*].input must be a JSON document."
+  }
+  validation {
+    condition     = alltrue([for v in values(var.schedules) : contains(["ENABLED", "DISABLED"], v.state)])
+    error_message = "schedules[*].state must be ENABLED or DISABLED."
+  }
+}
+
+variable "scheduler_role_name" {
+  description = "Name of the Scheduler execution role the module creates when schedules is not empty (default \"<function_name>-scheduler\", truncated to 64 characters)."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.scheduler_role_name == null || can(regex("^[A-Za-z0-9+=,.@_-]{1,64}$", coalesce(var.scheduler_role_name, "x")))
+    error_message = "scheduler_role_name must be 1-64 characters valid in an IAM role name."
+  }
+}

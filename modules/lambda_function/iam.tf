@@ -110,14 +110,25 @@ resource "aws_iam_role" "this" {
 
   assume_role_policy = jsonencode({
     Version = "2012-10-17"
-    Statement = [
+    Statement = concat([
       {
         Sid       = "LambdaAssume"
         Effect    = "Allow"
         Principal = { Service = "lambda.amazonaws.com" }
         Action    = "sts:AssumeRole"
       },
-    ]
+      ],
+      # Extra principals that may assume the role (escape hatch, e.g. edgelambda.amazonaws.com).
+      length(var.trusted_entities.services) + length(var.trusted_entities.aws) > 0 ? [{
+        Sid    = "ExtraTrustedEntities"
+        Effect = "Allow"
+        Principal = merge(
+          length(var.trusted_entities.services) > 0 ? { Service = var.trusted_entities.services } : {},
+          length(var.trusted_entities.aws) > 0 ? { AWS = var.trusted_entities.aws } : {},
+        )
+        Action = "sts:AssumeRole"
+      }] : [],
+    )
   })
 
   tags = merge(var.tags, var.role_tags)
@@ -145,4 +156,21 @@ resource "aws_iam_role_policy" "statements" {
     Version   = "2012-10-17"
     Statement = local.caller_statements
   })
+}
+
+# Escape hatches: managed policies and a raw policy document of the caller's (checked for wildcard
+# actions by var.policy_json's validation).
+resource "aws_iam_role_policy_attachment" "managed" {
+  for_each = local.create_role ? toset(var.managed_policy_arns) : toset([])
+
+  role       = aws_iam_role.this[0].name
+  policy_arn = each.value
+}
+
+resource "aws_iam_role_policy" "extra_json" {
+  count = local.create_role && var.policy_json != null ? 1 : 0
+
+  name   = "extra"
+  role   = aws_iam_role.this[0].id
+  policy = var.policy_json
 }

@@ -36,6 +36,14 @@ resource "aws_lambda_function" "this" {
     size = var.ephemeral_storage_size
   }
 
+  # SnapStart (Python 3.12+, Java 11+, .NET 8+): snapshots each published version after init.
+  dynamic "snap_start" {
+    for_each = var.snap_start ? [1] : []
+    content {
+      apply_on = "PublishedVersions"
+    }
+  }
+
   dynamic "environment" {
     for_each = length(var.environment_variables) > 0 ? [1] : []
     content {
@@ -80,6 +88,10 @@ resource "aws_lambda_function" "this" {
   ]
 
   lifecycle {
+    precondition {
+      condition     = !var.snap_start || var.publish
+      error_message = "snap_start needs publish = true (SnapStart snapshots published versions only)."
+    }
     precondition {
       condition     = !(startswith(var.runtime, "python") || startswith(var.runtime, "nodejs")) || can(regex("^[A-Za-z0-9_/.-]+\\.[A-Za-z_$][A-Za-z0-9_$]*$", var.handler))
       error_message = "For Python and Node.js runtimes, handler must be `<module>.<function>`, e.g. handler.lambda_handler."
@@ -248,4 +260,13 @@ resource "aws_lambda_permission" "function_url_public" {
   qualifier              = local.qualifier
   principal              = "*"
   function_url_auth_type = "NONE"
+}
+
+# Recursive loop detection: Lambda stops a function caught in an SQS/SNS/S3 loop ("Terminate", the AWS
+# default) unless the function is meant to recurse ("Allow").
+resource "aws_lambda_function_recursion_config" "this" {
+  count = local.create && var.recursive_loop != null ? 1 : 0
+
+  function_name  = aws_lambda_function.this[0].function_name
+  recursive_loop = var.recursive_loop
 }

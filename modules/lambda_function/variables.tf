@@ -543,3 +543,68 @@ variable "function_url" {
     error_message = "function_url.invoke_mode must be BUFFERED or RESPONSE_STREAM."
   }
 }
+
+################################################################################
+# SnapStart, recursion, IAM escape hatches
+################################################################################
+
+variable "snap_start" {
+  description = "Enable SnapStart on published versions (Python 3.12+, Java 11+, .NET 8+). Needs publish = true."
+  type        = bool
+  default     = false
+}
+
+variable "recursive_loop" {
+  description = "Recursive loop detection: \"Terminate\" (AWS default: stop a function looping through SQS, SNS or S3) or \"Allow\" for functions meant to recurse. null = leave the account default."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.recursive_loop == null || contains(["Allow", "Terminate"], coalesce(var.recursive_loop, "Terminate"))
+    error_message = "recursive_loop must be null, \"Allow\" or \"Terminate\"."
+  }
+}
+
+variable "managed_policy_arns" {
+  description = "Managed policies to attach to the created role (escape hatch; prefer policy_statements). Ignored with role_arn."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for a in var.managed_policy_arns : can(regex("^arn:aws[a-z-]*:iam::([0-9]{12}|aws):policy/.+$", a))])
+    error_message = "managed_policy_arns must be IAM policy ARNs."
+  }
+}
+
+variable "policy_json" {
+  description = "An extra inline policy document for the created role (escape hatch, inline policy `extra`). Wildcard actions (`*`, `service:*`) are rejected like in policy_statements."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.policy_json == null ? true : can(jsondecode(var.policy_json).Statement)
+    error_message = "policy_json must be an IAM policy document (JSON with Statement)."
+  }
+  validation {
+    condition = var.policy_json == null ? true : try(alltrue(flatten([
+      for st in flatten([jsondecode(var.policy_json).Statement]) : [
+        for a in flatten([try(st.Action, [])]) : !can(regex("(^\\*$)|(:\\*$)", a))
+      ]
+    ])), false)
+    error_message = "policy_json must not allow wildcard actions (`*` or `service:*`)."
+  }
+}
+
+variable "trusted_entities" {
+  description = "Extra principals allowed to assume the created role besides lambda.amazonaws.com (escape hatch): service principals and AWS account/role ARNs."
+  type = object({
+    services = optional(list(string), [])
+    aws      = optional(list(string), [])
+  })
+  default = { services = [], aws = [] }
+
+  validation {
+    condition     = alltrue([for s in var.trusted_entities.services : can(regex("^[a-z0-9.-]+\\.amazonaws\\.com$", s))])
+    error_message = "trusted_entities.services must be service principals such as edgelambda.amazonaws.com."
+  }
+}

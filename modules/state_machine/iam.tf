@@ -8,6 +8,7 @@ locals {
 
   # Nested executions (.sync / waitForTaskToken): executions of the declared machines.
   nested_execution_arns = [for a in local.integrations.state_machine_arns : "${replace(a, ":stateMachine:", ":execution:")}:*"]
+  own_arn               = "arn:${local.partition}:states:${local.region}:${local.account_id}:stateMachine:${var.name}"
   managed_rule_arn      = "arn:${local.partition}:events:${local.region}:${local.account_id}:rule/StepFunctionsGetEventsForStepFunctionsExecutionRule"
 
   # Each candidate carries an `include` flag computed from list lengths only, so the number of
@@ -92,6 +93,68 @@ locals {
         Effect   = "Allow"
         Action   = ["kms:Decrypt", "kms:GenerateDataKey"]
         Resource = distinct(local.integrations.kms_key_arns)
+      }
+    }],
+    [for i, b in local.integrations.s3 : {
+      include = b.read || b.write
+      statement = {
+        Sid      = "S3Objects${i}"
+        Effect   = "Allow"
+        Action   = concat(b.read ? ["s3:GetObject"] : [], b.write ? ["s3:PutObject"] : [])
+        Resource = ["${b.bucket_arn}/*"]
+      }
+    }],
+    [for i, b in local.integrations.s3 : {
+      include = b.list
+      statement = {
+        Sid      = "S3ListBucket${i}"
+        Effect   = "Allow"
+        Action   = ["s3:ListBucket"]
+        Resource = [b.bucket_arn]
+      }
+    }],
+    [{
+      include = length(local.integrations.http_endpoints) > 0
+      statement = {
+        Sid      = "InvokeHttpEndpoints"
+        Effect   = "Allow"
+        Action   = ["states:InvokeHTTPEndpoint"]
+        Resource = [local.own_arn]
+        Condition = {
+          StringLike = { "states:HTTPEndpoint" = [for h in local.integrations.http_endpoints : "${h.url_prefix}*"] }
+        }
+      }
+    }],
+    [{
+      include = length(local.integrations.http_endpoints) > 0
+      statement = {
+        Sid      = "RetrieveConnectionCredentials"
+        Effect   = "Allow"
+        Action   = ["events:RetrieveConnectionCredentials"]
+        Resource = distinct([for h in local.integrations.http_endpoints : h.connection_arn])
+      }
+    }],
+    [{
+      include = length(local.integrations.http_endpoints) > 0
+      statement = {
+        Sid    = "ReadConnectionSecrets"
+        Effect = "Allow"
+        Action = ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"]
+        # EventBridge stores a connection's credentials in secret events!connection/<name>/<id>.
+        Resource = distinct([for h in local.integrations.http_endpoints :
+        "arn:${local.partition}:secretsmanager:${local.region}:${local.account_id}:secret:events!connection/${split("/", h.connection_arn)[1]}/*"])
+      }
+    }],
+    [{
+      include = var.encryption != null
+      statement = {
+        Sid      = "StateMachineEncryptionKey"
+        Effect   = "Allow"
+        Action   = ["kms:Decrypt", "kms:GenerateDataKey"]
+        Resource = [try(var.encryption.kms_key_arn, "")]
+        Condition = {
+          StringEquals = { "kms:EncryptionContext:aws:states:stateMachineArn" = local.own_arn }
+        }
       }
     }],
     [for i, s in var.additional_policy_statements : {

@@ -48,6 +48,15 @@ resource "aws_sfn_state_machine" "this" {
     }
   }
 
+  dynamic "encryption_configuration" {
+    for_each = var.encryption == null ? [] : [var.encryption]
+    content {
+      type                              = "CUSTOMER_MANAGED_KMS_KEY"
+      kms_key_id                        = encryption_configuration.value.kms_key_arn
+      kms_data_key_reuse_period_seconds = encryption_configuration.value.kms_data_key_reuse_period_seconds
+    }
+  }
+
   dynamic "tracing_configuration" {
     for_each = var.tracing_enabled ? [1] : []
     content {
@@ -58,6 +67,10 @@ resource "aws_sfn_state_machine" "this" {
   tags = merge(var.tags, var.state_machine_tags)
 
   lifecycle {
+    precondition {
+      condition     = var.alias == null || var.publish
+      error_message = "alias needs publish = true (an alias routes to published versions)."
+    }
     precondition {
       condition     = (var.definition == null) != (var.definition_template == null)
       error_message = "Set exactly one of definition and definition_template."
@@ -71,4 +84,21 @@ resource "aws_sfn_state_machine" "this" {
   # The role must be able to deliver logs and reach its integrations before creation
   # (Step Functions validates the role's logging permissions synchronously).
   depends_on = [aws_iam_role_policy.this]
+}
+
+# Alias over published versions: callers start executions on the alias ARN, and a new version only
+# takes traffic as routing says.
+resource "aws_sfn_alias" "this" {
+  count = local.create && var.alias != null ? 1 : 0
+
+  name        = var.alias.name
+  description = var.alias.description
+
+  dynamic "routing_configuration" {
+    for_each = var.alias.routing != null ? var.alias.routing : [{ version_arn = aws_sfn_state_machine.this[0].state_machine_version_arn, weight = 100 }]
+    content {
+      state_machine_version_arn = routing_configuration.value.version_arn
+      weight                    = routing_configuration.value.weight
+    }
+  }
 }

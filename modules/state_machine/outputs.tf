@@ -42,3 +42,8 @@ output "log_group_arn" {
   description = "ARN of the execution log group (null when logging_level = OFF)."
   value       = try(aws_cloudwatch_log_group.this[0].arn, null)
 }
+
+output "alias_arn" {
+  description = "ARN of the state machine alias (null without alias): start executions on it."
+  value       = try(aws_sfn_alias.this[0].arn, null)
+}

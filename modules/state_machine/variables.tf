@@ -62,7 +62,12 @@ variable "integrations" {
     sns_topic_arns -> sns:Publish; sqs_queue_arns -> sqs:SendMessage; event_bus_arns -> events:PutEvents;
     state_machine_arns -> states:StartExecution, states:DescribeExecution/StopExecution on their executions, and
     events:PutTargets/PutRule/DescribeRule on the managed rule StepFunctionsGetEventsForStepFunctionsExecutionRule (.sync);
-    kms_key_arns -> kms:Decrypt and kms:GenerateDataKey (for encrypted topics, queues, tables).
+    kms_key_arns -> kms:Decrypt and kms:GenerateDataKey (for encrypted topics, queues, tables);
+    s3 -> s3:GetObject (read) / s3:PutObject (write) on the bucket's objects and s3:ListBucket (list, e.g. a
+    Distributed Map ItemReader over a prefix) on the bucket;
+    http_endpoints (HTTP Task) -> states:InvokeHTTPEndpoint on this machine for URLs under url_prefix,
+    events:RetrieveConnectionCredentials on the connection and secretsmanager:GetSecretValue/DescribeSecret
+    on the connection's secret (events!connection/<name>/*).
   EOT
   type = object({
     lambda_function_arns = optional(list(string), [])
@@ -76,8 +81,27 @@ variable "integrations" {
     event_bus_arns     = optional(list(string), [])
     state_machine_arns = optional(list(string), [])
     kms_key_arns       = optional(list(string), [])
+    s3 = optional(list(object({
+      bucket_arn = string
+      read       = optional(bool, true)
+      write      = optional(bool, false)
+      list       = optional(bool, false)
+    })), [])
+    http_endpoints = optional(list(object({
+      connection_arn = string
+      url_prefix     = string
+    })), [])
   })
   default = {}
+
+  validation {
+    condition     = alltrue([for b in var.integrations.s3 : can(regex("^arn:aws[a-z-]*:s3:::[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", b.bucket_arn)) && (b.read || b.write || b.list)])
+    error_message = "integrations.s3[*].bucket_arn must be an S3 bucket ARN (no key), with at least one of read, write, list."
+  }
+  validation {
+    condition     = alltrue([for h in var.integrations.http_endpoints : can(regex("^arn:aws[a-z-]*:events:[a-z0-9-]+:[0-9]{12}:connection/[A-Za-z0-9_.-]+/[A-Za-z0-9-]+$", h.connection_arn)) && can(regex("^https://[^*]+$", h.url_prefix))])
+    error_message = "integrations.http_endpoints[*]: connection_arn must be an EventBridge connection ARN and url_prefix an https:// URL prefix without wildcards."
+  }
 
   validation {
     condition     = alltrue([for a in var.integrations.lambda_function_arns : can(regex("^arn:aws[a-z-]*:lambda:[a-z0-9-]+:[0-9]{12}:function:[A-Za-z0-9_-]{1,64}(:[A-Za-z0-9$_-]+)?$", a))])
@@ -223,4 +247,40 @@ variable "log_group_tags" {
   description = "Extra tags for the log group."
   type        = map(string)
   default     = {}
+}
+
+variable "encryption" {
+  description = "Encrypt the state machine's definition and execution data with a customer managed key (encryption_configuration). The role gets kms:Decrypt and kms:GenerateDataKey on it for this machine's encryption context; the key policy must allow this role (and delivery.logs.amazonaws.com when logging is on). null = AWS owned key."
+  type = object({
+    kms_key_arn                       = string
+    kms_data_key_reuse_period_seconds = optional(number, 300)
+  })
+  default = null
+
+  validation {
+    condition     = var.encryption == null || try(can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/", var.encryption.kms_key_arn)) && var.encryption.kms_data_key_reuse_period_seconds >= 60 && var.encryption.kms_data_key_reuse_period_seconds <= 900, false)
+    error_message = "encryption.kms_key_arn must be a KMS key ARN and kms_data_key_reuse_period_seconds 60-900."
+  }
+}
+
+variable "alias" {
+  description = "Create an aws_sfn_alias (needs publish = true). Without routing it sends 100% to the version this apply publishes; routing = [{ version_arn, weight }, ...] (1 or 2 entries, weights summing to 100) splits traffic, e.g. for a canary."
+  type = object({
+    name        = string
+    description = optional(string)
+    routing = optional(list(object({
+      version_arn = string
+      weight      = number
+    })))
+  })
+  default = null
+
+  validation {
+    condition     = var.alias == null || try(can(regex("^[A-Za-z0-9_-]{1,80}$", var.alias.name)) && !can(regex("^[0-9]+$", var.alias.name)), false)
+    error_message = "alias.name must be 1-80 letters, digits, hyphens and underscores, not only digits."
+  }
+  validation {
+    condition     = var.alias == null ? true : var.alias.routing == null ? true : try(length(var.alias.routing) >= 1 && length(var.alias.routing) <= 2 && sum([for r in var.alias.routing : r.weight]) == 100, false)
+    error_message = "alias.routing needs 1 or 2 entries whose weights sum to 100."
+  }
 }

@@ -183,8 +183,9 @@ def mutated(draw: st.DrawFn, event: Any, *, keep: frozenset[Path_] = frozenset()
         elif kind == "nest":
             parent[last] = nest(draw(st.sampled_from([40, 200, 1500, 5000])), current)
         elif kind == "enlarge":
-            if isinstance(current, str):
-                parent[last] = current * draw(st.sampled_from([50, 400, 3000]))
+            if isinstance(current, str):  # at most ~1 MB: larger than any event field, never a MemoryError
+                parent[last] = (current or "x") * draw(st.sampled_from([50, 400, 3000]))
+                parent[last] = parent[last][: 1024 * 1024]
             elif isinstance(current, int | float) and not isinstance(current, bool):
                 parent[last] = draw(st.sampled_from([10**400, 10**39, current * 10**12]))
             else:

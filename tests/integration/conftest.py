@@ -114,6 +114,22 @@ def localstack() -> Iterator[LocalStack]:
     ls.run_cleanups()
 
 
+def iam_report_path() -> Path:
+    """Where the embedded LocalStack writes its IAM report (scripts/localstack.sh: its state directory)."""
+    port = os.environ.get("LOCALSTACK_PORT", "4566")
+    root = Path(__file__).resolve().parents[2] / ".local"
+    return root / ("localstack" if port == "4566" else f"localstack-{port}") / "iam-report.json"
+
+
+def iam_report(localstack: LocalStack, settle: float = 1.5) -> dict[str, Any] | None:
+    """The IAM report of the embedded LocalStack (after ``settle`` s: it is flushed every second), or None."""
+    if localstack.endpoint != localstack_endpoint() or os.environ.get("LOCALSTACK_ENDPOINT"):
+        return None
+    time.sleep(settle)
+    path = iam_report_path()
+    return json.loads(path.read_text()) if path.is_file() else None
+
+
 @pytest.fixture(scope="session")
 def run_id() -> str:
     return uuid.uuid4().hex[:8]
@@ -178,6 +194,7 @@ def files_from_dir(root: Path, prefix: str = "") -> dict[str, bytes]:
 
 @pytest.fixture(scope="session")
 def lambda_role(localstack: LocalStack, unique_name: Callable[[str], str]) -> str:
+    """The smoke functions' role: what they call, on this run's resources only (LocalStack enforces IAM)."""
     iam = localstack.client("iam")
     name = unique_name("lambda-role")
     trust = {
@@ -188,6 +205,57 @@ def lambda_role(localstack: LocalStack, unique_name: Callable[[str], str]) -> st
     }
     arn = iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(trust))["Role"]["Arn"]
     localstack.defer(lambda: iam.delete_role(RoleName=name))
+    mine = unique_name("*")
+    policy = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "Logs",
+                "Effect": "Allow",
+                "Action": ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
+                "Resource": f"arn:aws:logs:*:*:log-group:/aws/lambda/{mine}",
+            },
+            {
+                "Sid": "Queues",
+                "Effect": "Allow",
+                "Action": [
+                    "sqs:SendMessage",
+                    "sqs:ReceiveMessage",
+                    "sqs:DeleteMessage",
+                    "sqs:GetQueueAttributes",
+                ],
+                "Resource": f"arn:aws:sqs:*:*:{mine}",
+            },
+            {
+                "Sid": "Objects",
+                "Effect": "Allow",
+                "Action": ["s3:GetObject", "s3:PutObject"],
+                "Resource": f"arn:aws:s3:::{mine}/*",
+            },
+            {
+                "Sid": "Tables",
+                "Effect": "Allow",
+                "Action": [
+                    "dynamodb:PutItem",
+                    "dynamodb:GetItem",
+                    "dynamodb:DescribeStream",
+                    "dynamodb:GetShardIterator",
+                ],
+                "Resource": [
+                    f"arn:aws:dynamodb:*:*:table/{mine}",
+                    f"arn:aws:dynamodb:*:*:table/{mine}/stream/*",
+                ],
+            },
+            {
+                "Sid": "StreamRecords",
+                "Effect": "Allow",
+                "Action": ["dynamodb:GetRecords", "dynamodb:ListStreams"],
+                "Resource": "*",
+            },
+        ],
+    }
+    iam.put_role_policy(RoleName=name, PolicyName="smoke-functions", PolicyDocument=json.dumps(policy))
+    localstack.defer(lambda: iam.delete_role_policy(RoleName=name, PolicyName="smoke-functions"))
     return arn
 
 

@@ -309,6 +309,19 @@ class TopicQueue(QueueCollector):
         ]
         super().__init__(stack, url, key)
         arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+        delivery = {  # as on AWS, the topic may only deliver with the queue's permission
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Effect": "Allow",
+                    "Principal": {"Service": "sns.amazonaws.com"},
+                    "Action": "sqs:SendMessage",
+                    "Resource": arn,
+                    "Condition": {"ArnEquals": {"aws:SourceArn": topic_arn}},
+                }
+            ],
+        }
+        sqs.set_queue_attributes(QueueUrl=url, Attributes={"Policy": json.dumps(delivery)})
         self._sns = stack.client("sns")
         self._sub = self._sns.subscribe(
             TopicArn=topic_arn,

@@ -432,6 +432,14 @@ def state_machine(localstack: LocalStack, probe: DeployedFunction, unique_name: 
     }
     role_arn = iam.create_role(RoleName=role, AssumeRolePolicyDocument=json.dumps(trust))["Role"]["Arn"]
     localstack.defer(lambda: iam.delete_role(RoleName=role))
+    invoke = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Effect": "Allow", "Action": "lambda:InvokeFunction", "Resource": [probe.arn, f"{probe.arn}:*"]}
+        ],
+    }
+    iam.put_role_policy(RoleName=role, PolicyName="invoke", PolicyDocument=json.dumps(invoke))
+    localstack.defer(lambda: iam.delete_role_policy(RoleName=role, PolicyName="invoke"))
     definition = {
         "StartAt": "Flaky",
         "States": {

@@ -75,3 +75,27 @@ def test_daily_report_runs_in_the_vpc(stack: Stack) -> None:
     vpc = conf.get("VpcConfig") or {}
     assert vpc.get("VpcId") == stack["vpc_id"]
     assert len(vpc.get("SubnetIds", [])) == 2 and vpc.get("SecurityGroupIds")
+
+
+def test_daily_report_schedule_delivers_what_the_function_reads(stack: Stack) -> None:
+    """The deployed Scheduler schedule targets daily_report in Etc/UTC with its role and retry policy.
+
+    The embedded LocalStack stores schedules but never fires them (README "what differs from AWS"), so the
+    test delivers the schedule's own input, with the scheduled time Scheduler would substitute, by hand.
+    """
+    schedule = stack["report_schedule"]
+    assert schedule["kind"] == "scheduler" and schedule["timezone"] == "Etc/UTC"
+    got = stack.client("scheduler").get_schedule(Name=schedule["name"])
+    assert got["ScheduleExpression"] == "cron(0 6 * * ? *)"
+    assert got["ScheduleExpressionTimezone"] == "Etc/UTC"
+    target = got["Target"]
+    assert target["Arn"].endswith(":function:" + stack["function_names"]["daily_report"])
+    assert target["RoleArn"] and target["RetryPolicy"]["MaximumRetryAttempts"] == 3
+
+    payload = target["Input"].replace("<aws.scheduler.scheduled-time>", "1970-01-02T06:00:00Z")
+    resp = stack.client("lambda").invoke(
+        FunctionName=stack["function_names"]["daily_report"], Payload=payload.encode()
+    )
+    result = json.loads(resp["Payload"].read())
+    assert "FunctionError" not in resp, result
+    assert result["date"] == "1970-01-01"  # the UTC day before the scheduled time

@@ -161,6 +161,24 @@ override_resource {
 }
 
 override_resource {
+  target = aws_sqs_queue.this["high-value-failed"]
+  values = {
+    id  = "https://sqs.us-east-1.amazonaws.com/123456789012/imgpipe-dev-high-value-failed"
+    url = "https://sqs.us-east-1.amazonaws.com/123456789012/imgpipe-dev-high-value-failed"
+    arn = "arn:aws:sqs:us-east-1:123456789012:imgpipe-dev-high-value-failed"
+  }
+}
+
+override_resource {
+  target = aws_sqs_queue.this["daily-report-failed"]
+  values = {
+    id  = "https://sqs.us-east-1.amazonaws.com/123456789012/imgpipe-dev-daily-report-failed"
+    url = "https://sqs.us-east-1.amazonaws.com/123456789012/imgpipe-dev-daily-report-failed"
+    arn = "arn:aws:sqs:us-east-1:123456789012:imgpipe-dev-daily-report-failed"
+  }
+}
+
+override_resource {
   target = aws_sqs_queue.this["stream-dlq"]
   values = {
     id  = "https://sqs.us-east-1.amazonaws.com/123456789012/imgpipe-dev-stream-dlq"

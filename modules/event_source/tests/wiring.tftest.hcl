@@ -51,10 +51,10 @@ run "sqs_mapping_and_policy" {
     condition = jsondecode(aws_iam_role_policy.this[0].policy).Statement == [{
       Sid      = "SqsEventSourceRead"
       Effect   = "Allow"
-      Action   = ["sqs:ChangeMessageVisibility", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ReceiveMessage"]
+      Action   = ["sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ReceiveMessage"]
       Resource = ["arn:aws:sqs:eu-west-1:111122223333:ingest"]
     }]
-    error_message = "SQS policy must contain exactly the four queue actions on the queue"
+    error_message = "SQS policy must contain exactly the three queue actions on the queue"
   }
   assert {
     condition     = alltrue([for s in jsondecode(aws_iam_role_policy.this[0].policy).Statement : alltrue([for a in s.Action : !strcontains(a, "*")])])

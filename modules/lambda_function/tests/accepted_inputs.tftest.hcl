@@ -137,3 +137,56 @@ run "colliding_statement_sids" {
 
   expect_failures = [var.policy_statements]
 }
+
+# SnapStart, recursive loop detection and the IAM escape hatches (issue 12 item 5).
+run "snap_start_recursion_and_escape_hatches" {
+  command = plan
+
+  variables {
+    publish             = true
+    snap_start          = true
+    recursive_loop      = "Allow"
+    managed_policy_arns = ["arn:aws:iam::aws:policy/AWSXrayWriteOnlyAccess"]
+    policy_json         = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"ssm:GetParameter\",\"Resource\":\"arn:aws:ssm:eu-west-1:123456789012:parameter/app/*\"}]}"
+    trusted_entities    = { services = ["edgelambda.amazonaws.com"] }
+  }
+
+  assert {
+    condition     = aws_lambda_function.this[0].snap_start[0].apply_on == "PublishedVersions"
+    error_message = "SnapStart on published versions"
+  }
+  assert {
+    condition     = aws_lambda_function_recursion_config.this[0].recursive_loop == "Allow"
+    error_message = "recursive loop setting"
+  }
+  assert {
+    condition     = aws_iam_role_policy_attachment.managed["arn:aws:iam::aws:policy/AWSXrayWriteOnlyAccess"].policy_arn == "arn:aws:iam::aws:policy/AWSXrayWriteOnlyAccess" && aws_iam_role_policy.extra_json[0].name == "extra"
+    error_message = "managed policy attached, extra JSON inline"
+  }
+  assert {
+    condition = [for s in jsondecode(aws_iam_role.this[0].assume_role_policy).Statement : s.Principal] == [
+      { Service = "lambda.amazonaws.com" }, { Service = ["edgelambda.amazonaws.com"] },
+    ]
+    error_message = "extra trusted entity beside lambda.amazonaws.com"
+  }
+}
+
+run "snap_start_needs_publish" {
+  command = plan
+
+  variables {
+    snap_start = true
+  }
+
+  expect_failures = [aws_lambda_function.this]
+}
+
+run "policy_json_wildcard_rejected" {
+  command = plan
+
+  variables {
+    policy_json = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"s3:*\",\"Resource\":\"*\"}]}"
+  }
+
+  expect_failures = [var.policy_json]
+}

@@ -14,6 +14,7 @@ import os
 import platform
 import re
 import shutil
+import signal
 import threading
 import time
 from collections.abc import Mapping
@@ -29,6 +30,7 @@ from localstack.services.lambda_.invocation.runtime_executor import (
     RuntimeExecutor,
 )
 
+from .faults import INJECTOR as FAULTS
 from .interpreters import ensure_runtime_dir, find_python
 from .runtime_api import InitError, LambdaProcess
 
@@ -166,6 +168,12 @@ class ProcessRuntimeExecutor(RuntimeExecutor):
 
     def invoke(self, payload: dict[str, str]) -> InvocationResult:
         assert self._process is not None, "invoke before start"
+        invocation_done = threading.Event()
+        planned_kill = FAULTS.decide_kill(self.function_version.id.function_name)  # faults.py; off by default
+        if planned_kill is not None:
+            threading.Thread(
+                target=self._kill_mid_invocation, args=(*planned_kill, invocation_done), daemon=True
+            ).start()
         try:
             outcome = self._process.invoke(
                 request_id=payload["invoke-id"],
@@ -176,12 +184,31 @@ class ProcessRuntimeExecutor(RuntimeExecutor):
         except InitError as e:  # re-initialisation after a timeout/crash failed
             self._ship_init_logs(e.logs)
             raise StatusErrorException("Environment startup failed", payload=e.payload) from None
+        finally:
+            invocation_done.set()
         return InvocationResult(
             request_id=outcome.request_id,
             payload=outcome.payload,
             is_error=outcome.is_error,
             logs=outcome.logs,
         )
+
+    def _kill_mid_invocation(self, rule: str, after_s: float, done: threading.Event) -> None:
+        """Injected fault: SIGKILL the runtime ``after_s`` into the invocation (Lambda: Runtime.ExitError)."""
+        process = self._process
+        while process is not None and not process.api.ready.is_set():  # a cold start: wait for init
+            if done.wait(0.01):
+                break
+        if process is None or done.wait(after_s) or process.proc is None:
+            FAULTS.unkill(rule)  # ended before the kill: not injected
+            return
+        LOG.info(
+            "fault %s: killing the runtime of %s mid-invocation", rule, self.function_version.id.function_name
+        )
+        try:
+            os.killpg(process.proc.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            FAULTS.unkill(rule)
 
     def _ship_init_logs(self, logs: str) -> None:
         """Init failures never reach LocalStack's log handler; put them into CloudWatch Logs like Lambda."""

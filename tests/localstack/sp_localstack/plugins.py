@@ -54,3 +54,35 @@ def concurrent_sqs_pollers() -> None:
     from .esm_concurrency import install
 
     install()
+
+
+@hooks.on_infra_start()
+def iam_enforcement_start() -> None:
+    """``IAM_ENFORCEMENT=enforce|report|off``: IAM for assumed-role callers and service deliveries."""
+    from .iam_enforcement import install
+
+    install()
+
+
+@hooks.on_infra_shutdown()
+def iam_enforcement_stop() -> None:
+    """Write the final IAM report."""
+    from .iam_report import RECORDER
+
+    RECORDER.stop()
+
+
+@hooks.on_infra_start()
+def install_faults() -> None:
+    """Fault injection (off until rules are set via ``SP_FAULTS`` or ``POST /_faults``): faults_gateway.py."""
+    from .faults_gateway import install
+
+    install()
+
+
+@hooks.on_infra_start()
+def install_sfn_errors() -> None:
+    """Step Functions names Lambda service errors of function-ARN tasks as AWS does: sfn_errors.py."""
+    from .sfn_errors import install
+
+    install()
