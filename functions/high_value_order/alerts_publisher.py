@@ -7,16 +7,21 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 from high_value_exceptions import AlertPublishError
+from pipeline_shared.clients import LazyClient, client_config
+
+CLIENT_CONFIG = client_config()
 
 
 class AlertsPublisher:
-    def __init__(self, client: Any, topic_arn: str) -> None:
-        self._client = client
+    """``client=None``: the SNS client is created on the first alert (most orders are not high-value)."""
+
+    def __init__(self, client: Any | None, topic_arn: str) -> None:
+        self._client = LazyClient("sns", CLIENT_CONFIG, client)
         self._topic_arn = topic_arn
 
     def publish_high_value(self, order_id: str, total: int | float) -> str:
         try:
-            response = self._client.publish(
+            response = self._client.get().publish(
                 TopicArn=self._topic_arn,
                 Subject=f"High-value order {order_id}"[:100],
                 Message=json.dumps({"orderId": order_id, "total": total}, separators=(",", ":")),

@@ -26,10 +26,9 @@ metrics = Metrics()
 config = HighValueConfig.from_env()
 _boto_config = client_config()
 dynamodb_client = boto3.client("dynamodb", config=_boto_config)
-sns_client = boto3.client("sns", config=_boto_config)
 service = HighValueOrderService(
     OrderFlagRepository(dynamodb_client, config.orders_table),
-    AlertsPublisher(sns_client, config.alerts_topic_arn),
+    AlertsPublisher(None, config.alerts_topic_arn),
 )
 
 

@@ -26,7 +26,6 @@ from aws_lambda_powertools.utilities.idempotency import (
 )
 from aws_lambda_powertools.utilities.idempotency.exceptions import IdempotencyAlreadyInProgressError
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from botocore.config import Config
 from orders_api_config import OrdersApiConfig
 from orders_exceptions import (
     ConcurrentModificationError,
@@ -58,12 +57,11 @@ metrics = Metrics()
 config = OrdersApiConfig.from_env()
 _boto_config = client_config()
 dynamodb_client = boto3.client("dynamodb", config=_boto_config)
-s3_client = boto3.client("s3", config=_boto_config.merge(Config(signature_version="s3v4")))
 
 orders_service = OrdersService(
     OrdersRepository(dynamodb_client, config.orders_table, config.orders_date_index)
 )
-uploads_service = UploadsService(S3Presigner(s3_client, config.uploads_bucket), config.upload_url_expires)
+uploads_service = UploadsService(S3Presigner(None, config.uploads_bucket), config.upload_url_expires)
 
 idempotency_config = IdempotencyConfig(expires_after_seconds=3600)
 persistence_layer = DynamoDBPersistenceLayer(
