@@ -19,6 +19,7 @@ import boto3
 import pytest
 from conftest import FakeLambdaContext, load_function_module
 from moto import mock_aws
+from orders_table import create_orders_table
 from PIL import Image
 
 REGION = "us-east-1"
@@ -70,29 +71,6 @@ DECLARED = {
 }
 
 
-def _orders_table(ddb: Any) -> None:
-    ddb.create_table(
-        TableName=ORDERS,
-        BillingMode="PAY_PER_REQUEST",
-        AttributeDefinitions=[
-            {"AttributeName": "orderId", "AttributeType": "S"},
-            {"AttributeName": "orderDate", "AttributeType": "S"},
-            {"AttributeName": "createdAt", "AttributeType": "S"},
-        ],
-        KeySchema=[{"AttributeName": "orderId", "KeyType": "HASH"}],
-        GlobalSecondaryIndexes=[
-            {
-                "IndexName": "byOrderDate",
-                "KeySchema": [
-                    {"AttributeName": "orderDate", "KeyType": "HASH"},
-                    {"AttributeName": "createdAt", "KeyType": "RANGE"},
-                ],
-                "Projection": {"ProjectionType": "ALL"},
-            }
-        ],
-    )
-
-
 def _jpeg() -> bytes:
     buf = io.BytesIO()
     Image.new("RGB", (120, 90), (200, 30, 30)).save(buf, "JPEG")
@@ -108,7 +86,7 @@ def aws() -> Iterator[dict[str, Any]]:
     try:
         with mock_aws():
             ddb = boto3.client("dynamodb", region_name=REGION)
-            _orders_table(ddb)
+            create_orders_table(ddb, ORDERS)
             for table, key in ((IDEMPOTENCY, "id"), (METADATA, "imageId")):
                 ddb.create_table(
                     TableName=table,

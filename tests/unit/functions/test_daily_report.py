@@ -15,6 +15,7 @@ import boto3
 import pytest
 from conftest import load_function_module
 from moto import mock_aws
+from orders_table import create_orders_table
 
 REGION = "us-east-1"
 ORDERS_TABLE = "imgpipe-dev-orders"
@@ -82,26 +83,7 @@ def put_order(
 def aws(aws_env: None) -> Iterator[dict[str, Any]]:
     with mock_aws():
         ddb = boto3.resource("dynamodb", region_name=REGION)
-        table = ddb.create_table(
-            TableName=ORDERS_TABLE,
-            BillingMode="PAY_PER_REQUEST",
-            AttributeDefinitions=[
-                {"AttributeName": "orderId", "AttributeType": "S"},
-                {"AttributeName": "orderDate", "AttributeType": "S"},
-                {"AttributeName": "createdAt", "AttributeType": "S"},
-            ],
-            KeySchema=[{"AttributeName": "orderId", "KeyType": "HASH"}],
-            GlobalSecondaryIndexes=[
-                {
-                    "IndexName": "byOrderDate",
-                    "KeySchema": [
-                        {"AttributeName": "orderDate", "KeyType": "HASH"},
-                        {"AttributeName": "createdAt", "KeyType": "RANGE"},
-                    ],
-                    "Projection": {"ProjectionType": "ALL"},
-                }
-            ],
-        )
+        table = create_orders_table(ddb, ORDERS_TABLE)
         for order in DAY_ORDERS:
             put_order(table, *order)
         put_order(table, "other-day", "2026-11-22T00:00:00.000Z", "PAID", "999.00", "EUR", "c", False)

@@ -17,6 +17,7 @@ import boto3
 import pytest
 from conftest import EVENTS_DIR, FakeLambdaContext, load_function_module
 from moto import mock_aws
+from orders_table import create_orders_table
 
 REGION = "us-east-1"
 ORDERS_TABLE = "imgpipe-dev-orders"
@@ -55,35 +56,11 @@ def aws_env(monkeypatch: pytest.MonkeyPatch) -> None:
     set_env(monkeypatch)
 
 
-def create_orders_table(client: Any) -> None:
-    client.create_table(
-        TableName=ORDERS_TABLE,
-        BillingMode="PAY_PER_REQUEST",
-        AttributeDefinitions=[
-            {"AttributeName": "orderId", "AttributeType": "S"},
-            {"AttributeName": "orderDate", "AttributeType": "S"},
-            {"AttributeName": "createdAt", "AttributeType": "S"},
-        ],
-        KeySchema=[{"AttributeName": "orderId", "KeyType": "HASH"}],
-        GlobalSecondaryIndexes=[
-            {
-                "IndexName": "byOrderDate",
-                "KeySchema": [
-                    {"AttributeName": "orderDate", "KeyType": "HASH"},
-                    {"AttributeName": "createdAt", "KeyType": "RANGE"},
-                ],
-                "Projection": {"ProjectionType": "ALL"},
-            }
-        ],
-        StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"},
-    )
-
-
 @contextmanager
 def mocked_aws() -> Iterator[dict[str, Any]]:
     with mock_aws():
         ddb = boto3.client("dynamodb", region_name=REGION)
-        create_orders_table(ddb)
+        create_orders_table(ddb, ORDERS_TABLE, stream=True)
         ddb.create_table(
             TableName=IDEMPOTENCY_TABLE,
             BillingMode="PAY_PER_REQUEST",
