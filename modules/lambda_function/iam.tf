@@ -31,7 +31,8 @@ locals {
         Resource = [local.log_streams_arn]
       },
       {
-        # X-Ray offers no resource-level permissions for these actions: Resource must be "*".
+        # Used by Lambda's active tracing on the function's behalf (the embedded LocalStack sends no segments,
+        # so its IAM report lists these as unused). X-Ray has no resource-level permissions: Resource "*".
         Sid      = "XRayWrite"
         Effect   = "Allow"
         Action   = ["xray:PutTraceSegments", "xray:PutTelemetryRecords"]
