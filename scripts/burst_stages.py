@@ -20,6 +20,7 @@ import collections
 import json
 import os
 import re
+import signal
 import statistics
 import subprocess
 import time
@@ -109,30 +110,19 @@ class CpuMeter:
 # -- profile --------------------------------------------------------------------------------------------
 
 
-def start_profile(py_spy: str, pid: int, out: Path, rate: int = 20) -> subprocess.Popen[bytes]:
-    """py-spy record of LocalStack at a low rate, without pausing it (--nonblocking), collapsed stacks."""
+def start_profile(py_spy: str, pid: int, out: Path, rate: int = 25) -> subprocess.Popen[bytes]:
+    """py-spy record of LocalStack at a low rate (all threads, collapsed stacks); its messages in out.log."""
+    log = out.with_suffix(".log").open("wb")
     return subprocess.Popen(
-        [
-            py_spy,
-            "record",
-            "--pid",
-            str(pid),
-            "--rate",
-            str(rate),
-            "--nonblocking",
-            "--threads",
-            "--format",
-            "raw",
-            "--output",
-            str(out),
-        ],  # fmt: skip
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        [py_spy, "record", "--pid", str(pid), "--rate", str(rate), "--threads", "--format", "raw",
+         "--output", str(out)],  # fmt: skip
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
 
 
 def stop_profile(proc: subprocess.Popen[bytes]) -> None:
-    proc.send_signal(2)  # SIGINT: py-spy writes the file and exits
+    proc.send_signal(signal.SIGINT)  # py-spy writes the file and exits
     try:
         proc.wait(timeout=60)
     except subprocess.TimeoutExpired:
@@ -195,7 +185,9 @@ def _history(sfn: Any, arn: str) -> list[dict[str, Any]]:
 
 
 def _log_events(logs: Any, group: str, start_ms: int, pattern: str) -> Iterable[dict[str, Any]]:
-    kwargs: dict[str, Any] = {"logGroupName": group, "startTime": start_ms, "filterPattern": pattern}
+    kwargs: dict[str, Any] = {"logGroupName": group, "startTime": start_ms}
+    if pattern:
+        kwargs["filterPattern"] = pattern
     while True:
         page = logs.filter_log_events(**kwargs)
         yield from page.get("events", [])
@@ -213,10 +205,12 @@ def log_group(function_name: str, client: Callable[[str], Any]) -> str:
 def _ingest_records(logs: Any, group: str, start_ms: int) -> dict[str, dict[str, Any]]:
     """execution name -> ingest's "record processed" line for it (SQS timestamps, handler time)."""
     found: dict[str, dict[str, Any]] = {}
-    for event in _log_events(logs, group, start_ms, '"record processed"'):
+    for event in _log_events(logs, group, start_ms, ""):  # quoted filter patterns: not in LocalStack
         try:
             line = json.loads(event["message"])
         except ValueError:
+            continue
+        if not isinstance(line, dict) or line.get("message") != "record processed":
             continue
         for name in line.get("started") or []:
             found[name] = line

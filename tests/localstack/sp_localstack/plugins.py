@@ -86,3 +86,11 @@ def install_sfn_errors() -> None:
     from .sfn_errors import install
 
     install()
+
+
+@hooks.on_infra_start()
+def install_sfn_parse_cache() -> None:
+    """Step Functions parses each JSONPath and definition once (sfn_parse_cache.py)."""
+    from .sfn_parse_cache import install
+
+    install()
