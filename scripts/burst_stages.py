@@ -110,12 +110,14 @@ class CpuMeter:
 # -- profile --------------------------------------------------------------------------------------------
 
 
-def start_profile(py_spy: str, pid: int, out: Path, rate: int = 25) -> subprocess.Popen[bytes]:
-    """py-spy record of LocalStack at a low rate (all threads, collapsed stacks); its messages in out.log."""
+def start_profile(py_spy: str, pid: int, out: Path, rate: int = 10) -> subprocess.Popen[bytes]:
+    """py-spy record of LocalStack at a low rate (all threads, collapsed stacks); its messages in out.log.
+
+    --nonblocking: pausing a process with hundreds of threads for every sample stalled LocalStack."""
     log = out.with_suffix(".log").open("wb")
     return subprocess.Popen(
-        [py_spy, "record", "--pid", str(pid), "--rate", str(rate), "--threads", "--format", "raw",
-         "--output", str(out)],  # fmt: skip
+        [py_spy, "record", "--pid", str(pid), "--rate", str(rate), "--nonblocking", "--threads"]
+        + ["--format", "raw", "--output", str(out)],
         stdout=log,
         stderr=subprocess.STDOUT,
     )

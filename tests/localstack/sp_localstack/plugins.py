@@ -94,3 +94,11 @@ def install_sfn_parse_cache() -> None:
     from .sfn_parse_cache import install
 
     install()
+
+
+@hooks.on_infra_start()
+def install_environment_cap() -> None:
+    """A cap on execution environments per function; more invocations wait (environment_cap.py)."""
+    from .environment_cap import install
+
+    install()
