@@ -5,11 +5,15 @@
              (scripts/build.py, as make dev does) and put live (UpdateFunctionCode), then invoked until a
              response carries the marker. Excludes make dev's file-poll delay (<= 0.1 s).
   burst      tests/integration/test_pipeline_load.py with N uploads (default 100): p50/p95 upload ->
-             thumbnail, images/s, lost
+             thumbnail, images/s, lost; then where the time went (scripts/burst_stages.py): p50/p95 per
+             stage from the services' timestamps, function run times from their REPORT lines, CPU
+             seconds per upload of LocalStack / the Lambda runtime processes / the test client / the
+             rest of the machine, and with --profile FILE a py-spy profile of LocalStack (PY_SPY=path)
   suite      the last `make test` wall time (.local/test-times.txt, written by make test)
 
 Needs the embedded LocalStack (make localstack-up); LOCALSTACK_PORT / LOCALSTACK_ENDPOINT as elsewhere.
     python scripts/bench_local.py [--only deploy,save-live,burst,suite] [--save-live-runs 7] [--burst 100]
+        [--profile FILE]
 """
 
 from __future__ import annotations
