@@ -149,7 +149,7 @@ locals {
 
   # partition, region and account from the function's ARN (no data sources needed).
   fn_arn_parts = local.deploy ? split(":", aws_lambda_function.this[0].arn) : []
-  arn_prefix   = try("arn:${local.fn_arn_parts[1]}", null)
+  arn_prefix   = try(format("arn:%s", local.fn_arn_parts[1]), null)
   arn_region   = try(local.fn_arn_parts[3], null)
   arn_account  = try(local.fn_arn_parts[4], null)
 
@@ -436,4 +436,16 @@ output "deployment_appspec_json" {
 output "deployment_command" {
   description = "`aws deploy create-deployment` command that starts the next deployment (prints its id). null without `deployment`."
   value       = local.deployment_command
+}
+
+output "deployment_errors_alarm" {
+  description = "The alias's Errors alarm that rolls a deployment back (arn, name, threshold, period_seconds, evaluation_periods, alarm_actions), or null."
+  value = try({
+    arn                = aws_cloudwatch_metric_alarm.deployment_errors[0].arn
+    name               = aws_cloudwatch_metric_alarm.deployment_errors[0].alarm_name
+    threshold          = aws_cloudwatch_metric_alarm.deployment_errors[0].threshold
+    period_seconds     = aws_cloudwatch_metric_alarm.deployment_errors[0].period
+    evaluation_periods = aws_cloudwatch_metric_alarm.deployment_errors[0].evaluation_periods
+    alarm_actions      = aws_cloudwatch_metric_alarm.deployment_errors[0].alarm_actions
+  }, null)
 }
