@@ -112,3 +112,33 @@ output "log_group_arn" {
   description = "ARN of the function's log group."
   value       = module.function.log_group_arn
 }
+
+output "function_version" {
+  description = "Latest published version of the function (`$LATEST` when publish = false)."
+  value       = module.function.function_version
+}
+
+output "alias_name" {
+  description = "Name of the alias, or null without one."
+  value       = module.function.alias_name
+}
+
+output "invoke_qualifier" {
+  description = "Qualifier that triggers should target (the alias name), or null for the unqualified function."
+  value       = module.function.invoke_qualifier
+}
+
+output "function_url" {
+  description = "Function URL, or null without one."
+  value       = module.function.function_url
+}
+
+output "execution_policy_json" {
+  description = "JSON of the module-derived inline policy of the function's role (logs, X-Ray, VPC, destinations, DLQ)."
+  value       = module.function.execution_policy_json
+}
+
+output "statements_policy_json" {
+  description = "JSON of the caller-declared inline policy (policy_statements), or null when there is none."
+  value       = module.function.statements_policy_json
+}
