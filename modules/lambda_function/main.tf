@@ -57,7 +57,7 @@ resource "aws_lambda_function" "this" {
 
   logging_config {
     log_format            = var.log_format
-    log_group             = aws_cloudwatch_log_group.this[0].name
+    log_group             = local.log_group.name
     application_log_level = local.is_json_logging ? var.application_log_level : null
     system_log_level      = local.is_json_logging ? var.system_log_level : null
   }

@@ -54,13 +54,13 @@ output "role_name" {
 }
 
 output "log_group_name" {
-  description = "Name of the function's log group (`/aws/lambda/<function_name>`)."
-  value       = try(aws_cloudwatch_log_group.this[0].name, null)
+  description = "Name of the function's log group (`/aws/lambda/<function_name>` unless log_group_name is set), created or existing."
+  value       = try(local.log_group.name, null)
 }
 
 output "log_group_arn" {
-  description = "ARN of the function's log group."
-  value       = try(aws_cloudwatch_log_group.this[0].arn, null)
+  description = "ARN of the function's log group, created or existing."
+  value       = try(local.log_group.arn, null)
 }
 
 output "function_url" {

@@ -127,13 +127,13 @@ variable "timeout" {
 }
 
 variable "ephemeral_storage_size" {
-  description = "Size of /tmp in MB (512-10240)."
+  description = "Size of /tmp (ephemeral storage) in MB, an integer from 512 (the free default) to 10240."
   type        = number
   default     = 512
 
   validation {
-    condition     = var.ephemeral_storage_size >= 512 && var.ephemeral_storage_size <= 10240
-    error_message = "ephemeral_storage_size must be between 512 and 10240 MB."
+    condition     = var.ephemeral_storage_size >= 512 && var.ephemeral_storage_size <= 10240 && floor(var.ephemeral_storage_size) == var.ephemeral_storage_size
+    error_message = "ephemeral_storage_size must be an integer between 512 and 10240 MB."
   }
 }
 
@@ -251,8 +251,25 @@ variable "system_log_level" {
   }
 }
 
+variable "log_group_name" {
+  description = "Name of the function's log group (null = `/aws/lambda/<function_name>`). A custom name lets several functions share one group; Lambda writes there through `logging_config`, and the role may write only there."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.log_group_name == null ? true : can(regex("^[A-Za-z0-9._/#-]{1,512}$", var.log_group_name))
+    error_message = "log_group_name must be 1-512 characters of letters, digits and . _ / # -."
+  }
+}
+
+variable "create_log_group" {
+  description = "Create the log group (retention, KMS and tags from the inputs below). false = use the existing group named log_group_name (or `/aws/lambda/<function_name>`), looked up at plan time; the module then leaves its retention and encryption alone."
+  type        = bool
+  default     = true
+}
+
 variable "log_retention_in_days" {
-  description = "Retention of the log group `/aws/lambda/<function_name>` in days (0 = never expire)."
+  description = "Retention of the created log group in days (0 = never expire). Ignored with create_log_group = false."
   type        = number
   default     = 30
 
@@ -263,7 +280,7 @@ variable "log_retention_in_days" {
 }
 
 variable "log_kms_key_arn" {
-  description = "KMS key ARN to encrypt the log group (the key policy must allow logs.<region>.amazonaws.com). null = CloudWatch Logs default encryption."
+  description = "KMS key ARN to encrypt the created log group (the key policy must allow logs.<region>.amazonaws.com). null = CloudWatch Logs default encryption. Ignored with create_log_group = false."
   type        = string
   default     = null
 }
