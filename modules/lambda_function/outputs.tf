@@ -77,3 +77,8 @@ output "statements_policy_json" {
   description = "JSON of the caller-declared inline policy (policy_statements), or null when there is none."
   value       = try(aws_iam_role_policy.statements[0].policy, null)
 }
+
+output "package_s3_object" {
+  description = "Bucket, key and SHA-256 checksum (base64, = source_code_hash) of the uploaded package, or null when the module uploaded none."
+  value       = try({ bucket = aws_s3_object.package[0].bucket, key = aws_s3_object.package[0].key, checksum_sha256 = aws_s3_object.package[0].checksum_sha256 }, null)
+}

@@ -11,6 +11,7 @@ module "function" {
   function_name                       = var.function_name
   description                         = var.description
   filename                            = var.filename
+  s3_package                          = var.s3_package
   source_code_hash                    = var.source_code_hash
   handler                             = var.handler
   runtime                             = var.runtime

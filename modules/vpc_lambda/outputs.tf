@@ -142,3 +142,8 @@ output "statements_policy_json" {
   description = "JSON of the caller-declared inline policy (policy_statements), or null when there is none."
   value       = module.function.statements_policy_json
 }
+
+output "package_s3_object" {
+  description = "Bucket, key and SHA-256 checksum of the function package uploaded to S3, or null."
+  value       = module.function.package_s3_object
+}
