@@ -10,6 +10,7 @@ module "layer" {
   description              = "${each.key} for ${local.prefix} (built by scripts/build.py)"
   filename                 = each.value.filename
   source_code_hash         = each.value.source_code_hash
+  s3_package               = local.package_s3
   compatible_runtimes      = [local.runtime]
   compatible_architectures = [var.architecture]
 }
@@ -108,6 +109,7 @@ module "function" {
   description      = local.function_descriptions[each.key]
   filename         = local.function_zip[each.key].filename
   source_code_hash = local.function_zip[each.key].source_code_hash
+  s3_package       = local.package_s3
   handler          = "handler.lambda_handler"
   runtime          = local.runtime
   architectures    = [var.architecture]

@@ -46,6 +46,17 @@ variable "build_dir" {
   default     = null
 }
 
+variable "artifacts_bucket" {
+  description = "Existing S3 bucket (same region) to ship function and layer zips through: each is uploaded at a content-addressed key (`lambda-packages/<function>/<hash>.zip`, `lambda-layers/<layer>/<hash>.zip`, SSE-KMS with kms_key_arn when set) and deployed from there, so zips above Lambda's 50 MB direct-upload limit work (build with `--package-store s3`). null = direct upload. The deployer needs s3:PutObject/GetObject/DeleteObject there."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.artifacts_bucket == null ? true : can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.artifacts_bucket))
+    error_message = "artifacts_bucket must be an S3 bucket name."
+  }
+}
+
 variable "architecture" {
   description = "Instruction set of every function and layer: x86_64 or arm64 (build with the same ARCH)."
   type        = string

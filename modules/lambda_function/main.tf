@@ -19,7 +19,10 @@ resource "aws_lambda_function" "this" {
   description                    = var.description
   role                           = local.role_arn
   package_type                   = "Zip"
-  filename                       = var.filename
+  filename                       = local.package.filename
+  s3_bucket                      = local.package.s3_bucket
+  s3_key                         = local.package.s3_key
+  s3_object_version              = local.package.s3_object_version
   source_code_hash               = var.source_code_hash
   handler                        = var.handler
   runtime                        = var.runtime
@@ -57,7 +60,7 @@ resource "aws_lambda_function" "this" {
 
   logging_config {
     log_format            = var.log_format
-    log_group             = aws_cloudwatch_log_group.this[0].name
+    log_group             = local.log_group.name
     application_log_level = local.is_json_logging ? var.application_log_level : null
     system_log_level      = local.is_json_logging ? var.system_log_level : null
   }
@@ -88,6 +91,10 @@ resource "aws_lambda_function" "this" {
   ]
 
   lifecycle {
+    precondition {
+      condition     = var.s3_package != null || var.filename != null
+      error_message = "Set filename (direct upload, or uploaded to S3 with s3_package) or s3_package with upload = false and the object's key."
+    }
     precondition {
       condition     = !var.snap_start || var.publish
       error_message = "snap_start needs publish = true (SnapStart snapshots published versions only)."

@@ -14,6 +14,7 @@ module "function" {
   function_name                         = var.function_name
   description                           = var.description
   filename                              = var.filename
+  s3_package                            = var.s3_package
   source_code_hash                      = var.source_code_hash
   handler                               = var.handler
   runtime                               = var.runtime
@@ -31,6 +32,8 @@ module "function" {
   log_format                            = var.log_format
   application_log_level                 = var.application_log_level
   system_log_level                      = var.system_log_level
+  log_group_name                        = var.log_group_name
+  create_log_group                      = var.create_log_group
   log_retention_in_days                 = var.log_retention_in_days
   log_kms_key_arn                       = var.log_kms_key_arn
   role_arn                              = var.role_arn

@@ -194,3 +194,8 @@ output "deployment_command" {
   description = "`aws deploy create-deployment` command that starts the next deployment (prints its id). null without `deployment`."
   value       = module.function.deployment_command
 }
+
+output "package_s3_object" {
+  description = "Bucket, key and SHA-256 checksum of the function package uploaded to S3, or null."
+  value       = module.function.package_s3_object
+}
