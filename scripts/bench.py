@@ -276,7 +276,7 @@ def lambda_handler(event, context):
 @dataclass
 class ImportTarget:
     name: str  # function name, or a probe's label
-    variant: str  # "baseline" | "probe" | ".pyc" | "sources" | "before"
+    variant: str  # "baseline" | "probe" | ".pyc" | "sources" | a --compare label
     paths: list[Path]  # sys.path: task root, layers (later layers first), the runtime SDK
     env: dict[str, str]
     samples: list[float] = field(default_factory=list)
@@ -351,7 +351,12 @@ def probe_targets(work: Path, out: Path, sdk: Path, env: dict[str, str]) -> list
 
 
 def bench_imports(
-    root: Path, out: Path, work: Path, rounds: int, before: tuple[Path, Path] | None, only: set[str]
+    root: Path,
+    out: Path,
+    work: Path,
+    rounds: int,
+    compare: dict[str, tuple[Path, Path]],
+    only: set[str],
 ) -> bool:
     section(
         f"cold-start proxy: handler init (import) ms, python3.12 -X importtime, {rounds} rounds, "
@@ -366,8 +371,8 @@ def bench_imports(
         print("  boto3 is not importable by the bench interpreter (run with .venv/bin/python)")
         return False
     env = contract_env(root)
-    if before is not None:
-        env = {**contract_env(before[0]), **env}
+    for other_root, _ in compare.values():
+        env = {**contract_env(other_root), **env}
     baseline_task = work / "baseline"
     baseline_task.mkdir(parents=True)
     (baseline_task / "handler.py").write_text(BASELINE_HANDLER)
@@ -379,8 +384,8 @@ def bench_imports(
     )
     targets = probe_targets(work, out, sdk, env)
     targets += function_targets(root, out, work, sdk, env, ((".pyc", True), ("sources", False)))
-    if before is not None:
-        targets += function_targets(before[0], before[1], work, sdk, env, (("before", True),))
+    for label, (other_root, other_out) in compare.items():
+        targets += function_targets(other_root, other_out, work, sdk, env, ((label, True),))
     if only:
         targets = [t for t in targets if t.name in only or (t.variant == "probe" and "probe" in only)]
     failed: dict[int, str] = {}
@@ -446,35 +451,44 @@ def bench_imports(
         "  x baseline = median of (run / the baseline run just before it); x baseline (min) = fastest run /"
         " fastest baseline run"
     )
-    summary = _summary(targets, failed, before is not None)
+    summary = _summary(targets, failed, [*compare, "sources"])
     if summary:
         print("\n  per function (.pyc = as shipped):")
         table(summary)
     return not failed
 
 
-def _summary(targets: list[ImportTarget], failed: dict[int, str], with_before: bool) -> list[tuple[str, ...]]:
+def _summary(
+    targets: list[ImportTarget], failed: dict[int, str], references: list[str]
+) -> list[tuple[str, ...]]:
+    """Per function: each reference variant's median ms and x baseline, then the shipped .pyc's, and the
+    change of the .pyc median against each reference."""
     by_key = {(t.name, t.variant): t for i, t in enumerate(targets) if i not in failed}
     names = sorted({t.name for t in targets if t.variant == ".pyc"})
-    reference = "before" if with_before else "sources"
-    rows: list[tuple[str, ...]] = [
-        ("function", f"{reference} ms", ".pyc ms", f"change vs {reference}", f"{reference} x", ".pyc x")
-    ]
+    header: list[str] = ["function"]
+    for ref in [*references, ".pyc"]:
+        header += [f"{ref} ms", f"{ref} x"]
+    header += [f".pyc vs {ref}" for ref in references]
+    rows: list[tuple[str, ...]] = [tuple(header)]
     for name in names:
-        now, ref = by_key.get((name, ".pyc")), by_key.get((name, reference))
-        if now is None or ref is None:
+        now = by_key.get((name, ".pyc"))
+        if now is None:
             continue
-        now_ms, ref_ms = statistics.median(now.samples), statistics.median(ref.samples)
-        rows.append(
-            (
-                name,
-                f"{ref_ms:.1f}",
-                f"{now_ms:.1f}",
-                f"{(now_ms / ref_ms - 1) * 100:+.0f}%",
-                f"{statistics.median(ref.ratios):.2f}",
-                f"{statistics.median(now.ratios):.2f}",
+        row = [name]
+        for ref in [*references, ".pyc"]:
+            target = by_key.get((name, ref))
+            row += (
+                [f"{statistics.median(target.samples):.1f}", f"{statistics.median(target.ratios):.2f}"]
+                if target
+                else ["-", "-"]
             )
-        )
+        for ref in references:
+            target = by_key.get((name, ref))
+            change = (
+                statistics.median(now.samples) / statistics.median(target.samples) - 1 if target else None
+            )
+            row.append(f"{change * 100:+.0f}%" if change is not None else "-")
+        rows.append(tuple(row))
     return rows if len(rows) > 1 else []
 
 
@@ -488,9 +502,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--rounds", type=int, default=ROUNDS, help=f"cold-start rounds (default {ROUNDS})")
     parser.add_argument(
-        "--before-root",
+        "--compare",
+        action="append",
+        default=[],
+        metavar="LABEL=PATH",
         help="another checkout (e.g. a `git worktree` of an older commit): its functions, built by its own"
-        " scripts/build.py, are measured in the same cold-start rounds as column 'before'",
+        " scripts/build.py, are measured in the same cold-start rounds as variant LABEL (repeatable)",
     )
     parser.add_argument(
         "--only", default="", help="cold-start targets to measure: comma-separated function names, 'probe'"
@@ -514,17 +531,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         if "imports" not in skip:
             out = work / "out" / "cold"
             builds = [] if built else [(root, out)]
-            before = None
-            if args.before_root:
-                before = (Path(args.before_root).resolve(), work / "before-out")
-                builds.append(before)
+            compare: dict[str, tuple[Path, Path]] = {}
+            for spec in args.compare:
+                label, _, path = spec.partition("=")
+                compare[label] = (Path(path).resolve(), work / f"compare-{len(compare)}")
+                builds.append(compare[label])
             for tree, tree_out in builds:
                 _, proc = run_build(tree, tree_out, arch, "--quiet")
                 if proc.returncode != 0:
                     section("cold-start proxy")
                     print(f"  skipped: build of {tree} failed: {proc.stderr.strip()}")
                     return 1
-            ok &= bench_imports(root, out, work, args.rounds, before, only)
+            ok &= bench_imports(root, out, work, args.rounds, compare, only)
     return 0 if ok else 1
 
 

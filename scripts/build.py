@@ -38,31 +38,24 @@ present (both pinned in requirements-dev.txt). pip is the running interpreter's 
 
 from __future__ import annotations
 
+# Only what a no-op build needs is imported here (it must stay well under 0.1 s of process wall time);
+# the rest (zipfile, subprocess, shutil, tempfile, csv, email, concurrent.futures, ...) is imported where
+# a target is actually built or described.
 import argparse
-import base64
-import concurrent.futures
 import contextlib
-import csv
-import datetime as dt
-import email.parser
 import hashlib
 import json
 import os
-import platform
 import re
-import shlex
-import shutil
 import stat
-import subprocess
 import sys
-import tempfile
 import time
-import uuid
-import zipfile
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+if TYPE_CHECKING:
+    import subprocess
 
 # Bump when anything that shapes the zips changes (layout, normalisation, layer logic): it is part
 # of every inputs_sha256 and of the layer cache key, so old manifests entries and cached layers
@@ -116,8 +109,7 @@ class BuildError(Exception):
     """A build failure with a one-line, user-facing message."""
 
 
-@dataclass
-class Target:
+class Target(NamedTuple):
     kind: str  # "functions" | "layers"
     name: str
     src: Path
@@ -130,12 +122,11 @@ class Target:
         return f"{self.kind[:-1]} '{self.name}'"
 
 
-@dataclass
-class Result:
+class Result(NamedTuple):
     target: Target
     status: str  # built | cached | unchanged
     seconds: float
-    entry: dict[str, Any] = field(default_factory=dict)
+    entry: dict[str, Any]
 
 
 # --------------------------------------------------------------------------------------------
@@ -155,10 +146,11 @@ def walk_files(root: Path, *, drop_tests: bool) -> Iterator[tuple[str, Path]]:
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames[:] = sorted(d for d in dirnames if not _is_excluded_dir(d, drop_tests=drop_tests))
         base = Path(dirpath)
+        folder = os.path.relpath(dirpath, root).replace(os.sep, "/")
+        prefix = "" if folder == "." else folder + "/"
         for name in sorted(filenames):
             if not _is_excluded_file(name):
-                path = base / name
-                yield path.relative_to(root).as_posix(), path
+                yield prefix + name, base / name
 
 
 def file_mode(path: Path) -> int:
@@ -262,6 +254,8 @@ def file_sha256(path: Path) -> str:
 
 def write_zip(dest: Path, entries: dict[str, Path]) -> int:
     """Write entries {arcname: file} to dest deterministically; return the unzipped size."""
+    import zipfile
+
     unzipped = 0
     with zipfile.ZipFile(dest, "w") as zf:
         for arcname in sorted(entries):
@@ -277,11 +271,15 @@ def write_zip(dest: Path, entries: dict[str, Path]) -> int:
 
 
 def zip_unzipped_size(path: Path) -> int:
+    import zipfile
+
     with zipfile.ZipFile(path) as zf:
         return sum(i.file_size for i in zf.infolist())
 
 
 def manifest_entry(zip_path: Path, rel: str, inputs: str, unzipped: int) -> dict[str, Any]:
+    import base64
+
     data = zip_path.read_bytes()
     digest = hashlib.sha256(data)
     return {
@@ -358,6 +356,8 @@ def find_uv() -> str | None:
     beside = Path(sys.executable).parent / "uv"
     if beside.is_file() and os.access(beside, os.X_OK):
         return str(beside)
+    import shutil
+
     return shutil.which("uv")
 
 
@@ -397,6 +397,8 @@ def install_command(
 
 def export_uv_lock(target: Target, dest: Path) -> Path:
     """uv.lock -> a hashed requirements file (uv export --frozen: the lock as it is, never re-resolved)."""
+    import subprocess
+
     assert target.uv_lock is not None
     uv = find_uv()
     if uv is None:
@@ -418,6 +420,8 @@ def export_uv_lock(target: Target, dest: Path) -> Path:
 
 
 def install_requirements(target: Target, dest: Path, opts: Options, req: Path | None = None) -> None:
+    import subprocess
+
     req = req or target.requirements
     assert req is not None
     rel = (target.uv_lock or req).relative_to(target.src.parent.parent).as_posix()
@@ -447,6 +451,9 @@ def _error_tail(proc: subprocess.CompletedProcess[str]) -> str:
 
 
 def _remove_distribution(site: Path, dist_info: Path) -> None:
+    import csv
+    import shutil
+
     record = dist_info / "RECORD"
     if record.is_file():
         with record.open(newline="") as f:
@@ -465,6 +472,8 @@ def _remove_distribution(site: Path, dist_info: Path) -> None:
 
 def normalise_installed_tree(site: Path, requirements: Path) -> list[str]:
     """Make a `pip install --target` tree reproducible; return unpinned distributions (name==ver)."""
+    import shutil
+
     scripts = site / "bin"
     if scripts.is_dir() and not (scripts / "__init__.py").exists():
         shutil.rmtree(scripts)  # console scripts: shebangs name this machine's interpreter
@@ -493,6 +502,9 @@ def normalise_installed_tree(site: Path, requirements: Path) -> list[str]:
 def _rewrite_record(site: Path, record: Path) -> None:
     """Rewrite RECORD from the tree: the files it named that are still there, sorted, with their own
     sha256 and size (plus RECORD itself). Whatever installer wrote it (pip, uv), the bytes are the same."""
+    import base64
+    import csv
+
     site_resolved = site.resolve()
     rows: dict[str, str] = {}
     with record.open(newline="") as f:
@@ -535,6 +547,8 @@ _INTERPRETERS: dict[str, str] = {}
 
 def target_interpreter(python: str) -> str:
     """A CPython of the target minor version (the running one, else scripts/find_python.sh)."""
+    import subprocess
+
     if python == f"{sys.version_info[0]}.{sys.version_info[1]}":
         return sys.executable
     if python not in _INTERPRETERS:
@@ -555,6 +569,8 @@ def target_interpreter(python: str) -> str:
 
 def compile_bytecode(target: Target, entries: dict[str, Path], tmp: Path, python: str) -> dict[str, Path]:
     """{arcname of __pycache__/<mod>.cpython-3XY.pyc: file} for every .py entry that compiles."""
+    import subprocess
+
     tag = "cpython-" + python.replace(".", "")
     jobs: list[tuple[str, str, str]] = []
     pycs: dict[str, Path] = {}
@@ -585,8 +601,7 @@ def compile_bytecode(target: Target, entries: dict[str, Path], tmp: Path, python
 # what a zip holds: per-file hashes (the manifest) and a CycloneDX SBOM (build/sbom/)
 
 
-@dataclass(frozen=True)
-class Distribution:
+class Distribution(NamedTuple):
     name: str
     version: str
     license: str | None
@@ -594,6 +609,9 @@ class Distribution:
 
 def zip_contents(zip_path: Path) -> tuple[dict[str, str], list[Distribution]]:
     """({arcname: sha256} of every entry, the Python distributions installed in it)."""
+    import email.parser
+    import zipfile
+
     files: dict[str, str] = {}
     dists: list[Distribution] = []
     with zipfile.ZipFile(zip_path) as zf:
@@ -612,6 +630,9 @@ def sbom_json(target: Target, zip_sha256: str, dists: list[Distribution], layers
 
     Deterministic: the serial number derives from the zip's hash, the timestamp is the zips' fixed date.
     """
+    import datetime as dt
+    import uuid
+
     from cyclonedx.model import HashAlgorithm, HashType
     from cyclonedx.model.bom import Bom
     from cyclonedx.model.component import Component, ComponentType
@@ -676,8 +697,7 @@ def write_sbom(target: Target, opts: Options, entry: dict[str, Any], text: str) 
 # building one target
 
 
-@dataclass
-class Options:
+class Options(NamedTuple):
     root: Path
     out: Path
     arch: str
@@ -686,10 +706,10 @@ class Options:
     quiet: bool
     layer_cache: Path | None
     pip_extra_args: list[str]
+    # sha256 of output zips by (size, mtime, ctime, inode): a no-op build stats its zips, never reads them
+    digests: dict[str, list[Any]]
     installer: tuple[str, str | None] = ("pip", None)
     bytecode: bool = True
-    # sha256 of output zips by (size, mtime, ctime, inode): a no-op build stats its zips, never reads them
-    digests: dict[str, list[Any]] = field(default_factory=dict)
 
 
 def _source_entries(target: Target) -> dict[str, Path]:
@@ -708,6 +728,8 @@ def warn(msg: str) -> None:
 
 
 def _build_zip(target: Target, opts: Options, zip_path: Path) -> int:
+    import tempfile
+
     entries: dict[str, Path] = {}
     with tempfile.TemporaryDirectory(prefix=f"build-{target.name}-") as tmp:
         req = export_uv_lock(target, Path(tmp) / "uv-export.txt") if target.uv_lock else target.requirements
@@ -731,6 +753,8 @@ def _build_zip(target: Target, opts: Options, zip_path: Path) -> int:
 
 
 def _layer_cache_file(target: Target, opts: Options, inputs: str) -> Path | None:
+    import shlex
+
     if opts.layer_cache is None or target.kind != "layers" or (target.requirements or target.uv_lock) is None:
         return None
     key = hashlib.sha256(f"{inputs}\0{shlex.join(opts.pip_extra_args)}".encode()).hexdigest()
@@ -745,6 +769,8 @@ def _prune_layer_cache(folder: Path, name: str) -> None:
 
 
 def _cache_usable(path: Path) -> bool:
+    import zipfile
+
     if not path.is_file():
         return False
     try:
@@ -754,24 +780,37 @@ def _cache_usable(path: Path) -> bool:
         return False
 
 
+def unchanged_result(target: Target, opts: Options, old: dict[str, Any] | None) -> Result | None:
+    """The target's Result when its manifest entry and zip are still right for its inputs, else None."""
+    start = time.monotonic()
+    inputs = inputs_sha256(target, opts.arch, opts.python, opts.bytecode)
+    zip_path = opts.out / target.kind / f"{target.name}.zip"
+    if (
+        opts.force
+        or old is None
+        or old.get("inputs_sha256") != inputs
+        or old.get("path") != zip_path.relative_to(opts.out).as_posix()
+        or not zip_path.is_file()
+        or zip_path.stat().st_size != old.get("zipped_size")
+        or zip_sha256(zip_path, opts.digests) != old.get("sha256")
+    ):
+        return None
+    entry = dict(old)
+    if "files" not in entry or not _sbom_intact(opts.out, entry):
+        describe_zip(target, opts, zip_path, entry)
+    return Result(target, "unchanged", time.monotonic() - start, entry)
+
+
 def build_target(target: Target, opts: Options, old: dict[str, Any] | None) -> Result:
+    unchanged = unchanged_result(target, opts, old)
+    if unchanged is not None:
+        return unchanged
+    import shutil
+
     start = time.monotonic()
     inputs = inputs_sha256(target, opts.arch, opts.python, opts.bytecode)
     zip_path = opts.out / target.kind / f"{target.name}.zip"
     rel = zip_path.relative_to(opts.out).as_posix()
-    if (
-        not opts.force
-        and old is not None
-        and old.get("inputs_sha256") == inputs
-        and old.get("path") == rel
-        and zip_path.is_file()
-        and zip_path.stat().st_size == old.get("zipped_size")
-        and zip_sha256(zip_path, opts.digests) == old.get("sha256")
-    ):
-        entry = dict(old)
-        if "files" not in entry or not _sbom_intact(opts.out, entry):
-            describe_zip(target, opts, zip_path, entry)
-        return Result(target, "unchanged", time.monotonic() - start, entry)
 
     # Build next to the destination and move into place only once the limits pass, so a failed
     # build leaves the previous zip (and its manifest entry) intact.
@@ -971,7 +1010,8 @@ def run(opts: Options, only: set[str]) -> list[Result]:
             for t in targets
             if isinstance(prev.get(t.name), dict) and (opts.out / str(prev[t.name].get("path"))).is_file()
         }
-    opts.digests.update(_load_digests(opts.out))
+    digests_on_disk = _load_digests(opts.out)
+    opts.digests.update(digests_on_disk)
     results: list[Result] = []
     try:
         # Layers first (function size checks need them). Layer builds are mostly pip waiting on the
@@ -979,24 +1019,52 @@ def run(opts: Options, only: set[str]) -> list[Result]:
         for kind, targets, workers in (("layers", layers, LAYER_WORKERS), ("functions", functions, 1)):
             selected = [t for t in targets if not only or t.name in only]
             errors: list[BuildError] = []
-            with concurrent.futures.ThreadPoolExecutor(max_workers=workers) as pool:
-                futures = [pool.submit(build_target, t, opts, manifest[kind].get(t.name)) for t in selected]
-                for future in futures:  # in target order, so the table and errors are stable
-                    try:
-                        result = future.result()
-                    except BuildError as exc:
-                        errors.append(exc)
-                        continue
-                    manifest[kind][result.target.name] = result.entry
-                    results.append(result)
+            for outcome in _build_all(selected, opts, manifest[kind], workers):
+                if isinstance(outcome, BuildError):
+                    errors.append(outcome)
+                    continue
+                manifest[kind][outcome.target.name] = outcome.entry
+                results.append(outcome)
             if errors:
                 raise errors[0]
         check_function_sizes(functions, manifest)
     finally:
-        write_manifest(manifest_path, manifest)
+        if manifest != old:  # a no-op build writes nothing
+            write_manifest(manifest_path, manifest)
         remove_stale_zips(opts.out, manifest)
-        _save_digests(opts.out, manifest, opts.digests)
+        _save_digests(opts.out, manifest, opts.digests, digests_on_disk)
     return results
+
+
+def _build_all(
+    targets: list[Target], opts: Options, entries: dict[str, Any], workers: int
+) -> list[Result | BuildError]:
+    """build_target for each target, in target order (so the table and errors are stable); up to
+    `workers` side by side, in threads only when more than one target has to be built."""
+
+    def one(target: Target) -> Result | BuildError:
+        try:
+            return build_target(target, opts, entries.get(target.name))
+        except BuildError as exc:
+            return exc
+
+    outcomes: list[Result | BuildError | None] = []
+    for target in targets:
+        try:
+            outcomes.append(unchanged_result(target, opts, entries.get(target.name)))
+        except BuildError as exc:
+            outcomes.append(exc)
+    todo = [i for i, outcome in enumerate(outcomes) if outcome is None]
+    if workers <= 1 or len(todo) <= 1:
+        built = [one(targets[i]) for i in todo]
+    else:
+        import concurrent.futures
+
+        with concurrent.futures.ThreadPoolExecutor(max_workers=workers) as pool:
+            built = list(pool.map(one, [targets[i] for i in todo]))
+    for i, outcome in zip(todo, built, strict=True):
+        outcomes[i] = outcome
+    return [o for o in outcomes if o is not None]
 
 
 def _load_digests(out: Path) -> dict[str, list[Any]]:
@@ -1004,7 +1072,9 @@ def _load_digests(out: Path) -> dict[str, list[Any]]:
     return {k: v for k, v in data.items() if isinstance(v, list) and len(v) == 5}
 
 
-def _save_digests(out: Path, manifest: dict[str, Any], digests: dict[str, list[Any]]) -> None:
+def _save_digests(
+    out: Path, manifest: dict[str, Any], digests: dict[str, list[Any]], on_disk: dict[str, list[Any]]
+) -> None:
     """Record the digest of every zip the manifest names (fresh builds included), for the next no-op."""
     keep: dict[str, list[Any]] = {}
     for kind in ("functions", "layers"):
@@ -1017,8 +1087,17 @@ def _save_digests(out: Path, manifest: dict[str, Any], digests: dict[str, list[A
                     keep[str(path)] = cached
                 elif entry.get("sha256"):
                     keep[str(path)] = [*stat_now, entry["sha256"]]
-    with contextlib.suppress(OSError):
-        write_manifest(out / DIGEST_CACHE, keep)
+    if keep != on_disk:
+        with contextlib.suppress(OSError):
+            write_manifest(out / DIGEST_CACHE, keep)
+
+
+def _split_args(text: str) -> list[str]:
+    if not text.strip():
+        return []
+    import shlex
+
+    return shlex.split(text)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -1035,9 +1114,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         force=args.force,
         quiet=args.quiet,
         layer_cache=cache,
-        pip_extra_args=shlex.split(args.pip_extra_args),
+        pip_extra_args=_split_args(args.pip_extra_args),
         installer=resolve_installer(args.installer),
         bytecode=not args.no_bytecode,
+        digests={},
     )
     only = {n.strip() for n in args.only.split(",") if n.strip()}
     start = time.monotonic()
@@ -1063,6 +1143,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def host_arch() -> str | None:
     """The --arch value matching this machine, or None."""
+    import platform
+
     return {"x86_64": "x86_64", "amd64": "x86_64", "aarch64": "arm64", "arm64": "arm64"}.get(
         platform.machine().lower()
     )

@@ -297,6 +297,34 @@ def test_touching_mtime_is_unchanged_and_noop_rewrites_nothing(run_build: Builde
     } == written
 
 
+# What a build would import to build or describe a zip; a no-op build needs none of them (its process
+# wall time, measured by `make bench`, stays well under 0.1 s).
+BUILD_ONLY_MODULES = (
+    "zipfile",
+    "subprocess",
+    "tempfile",
+    "csv",
+    "email.parser",
+    "concurrent.futures",
+)
+
+
+def test_noop_imports_nothing_a_build_needs(run_build: Builder, project: Path) -> None:
+    assert run_build()[0] == 0
+    probe = (
+        "import json, sys\n"
+        f"sys.path.insert(0, {str(ROOT / 'scripts')!r})\n"
+        "import build\n"
+        f"rc = build.main(['--root', {str(project)!r}, '--quiet', '--layer-cache', 'off'])\n"
+        "print(json.dumps([rc, sorted(sys.modules)]))\n"
+    )
+    proc = subprocess.run([sys.executable, "-I", "-c", probe], capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stderr
+    rc, modules = json.loads(proc.stdout.splitlines()[-1])
+    assert rc == 0
+    assert [m for m in BUILD_ONLY_MODULES if m in modules] == []
+
+
 @pytest.mark.usefixtures("pip_layer")
 def test_changing_content_rebuilds_only_that_target(
     run_build: Builder, project: Path, monkeypatch: pytest.MonkeyPatch
