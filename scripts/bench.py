@@ -3,15 +3,19 @@
 
 (a) thumbnail: scripts/bench_thumbnail.py's run() (one decode for every size vs one decode per size)
 (b) build: cold full build (layer cache bypassed, pip's wheel cache allowed), a fresh output dir
-    with the layer cache warm, and a no-op rebuild, each as a separate `scripts/build.py` process
-(c) cold-start proxy: import time of each handler module (its init: module-level clients included)
+    with the layer cache warm, and a no-op rebuild (median of 9), each a separate `scripts/build.py` process
+(c) pillow: the Pillow layer alone from empty pip/uv caches, this builder with uv and with pip, and the
+    builder of every --compare checkout (e.g. the original one), alternated, median of --build-rounds
+(d) cold-start proxy: import time of each handler module (its init: module-level clients included)
     in a fresh `python3.12 -X importtime -S` process whose path mirrors Lambda's (/var/task = unzipped
     function, /opt/python = its layers, then the runtime's AWS SDK), with dummy values for every
-    variable in docs/CONTRACTS.md and no bytecode written (Lambda's /var/task and /opt are read-only).
-    Each function is measured as zipped (with the build's .pyc), as sources only (the .pyc removed) and
-    with the Powertools Tracer disabled (POWERTOOLS_TRACE_DISABLED: no aws_xray_sdk import, no botocore
-    patching), against a baseline in the same run: a bare handler that imports boto3 and creates one client.
-    Median of 3 runs.
+    variable in docs/CONTRACTS.md, the Powertools Tracer active and no bytecode written (Lambda's
+    /var/task and /opt are read-only). Each function is measured as zipped (with the build's .pyc), as
+    sources only (the .pyc removed) and, with --compare LABEL=PATH, as that checkout builds it; plus
+    probes of the Tracer's own cost. --rounds rounds; in each, every target runs right after a run of
+    the baseline (a bare handler that imports boto3 and creates one client), the order rotating per
+    round; printed: median and min ms, and x baseline = median of the paired ratios (robust to load
+    swings on a shared machine) and fastest / fastest baseline.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ import argparse
 import importlib.util
 import os
 import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -140,15 +145,17 @@ def run_build(
     return time.perf_counter() - start, proc
 
 
+NOOP_RUNS = 9
+
+
 def bench_build(root: Path, out: Path, arch: str) -> bool:
     section(f"build ({arch}, python3.12; wall time of a scripts/build.py process)")
     rows: list[tuple[str, str]] = [("run", "seconds")]
     cold_out, warm_out = out / "cold", out / "warm"
     steps = [
         # --force: ignores the manifest and does not read the layer cache (it refreshes it)
-        ("cold full build (no layer cache, pip wheel cache on)", cold_out, ("--force",)),
+        ("cold full build (no layer cache, pip/uv wheel caches on)", cold_out, ("--force",)),
         ("fresh output dir, layer cache warm", warm_out, ()),
-        ("no-op rebuild", warm_out, ()),
     ]
     outputs = []
     for label, target, extra in steps:
@@ -159,10 +166,55 @@ def bench_build(root: Path, out: Path, arch: str) -> bool:
             return False
         rows.append((label, f"{seconds:.2f}"))
         outputs.append(proc.stdout)
+    noop = [run_build(root, warm_out, arch, "--quiet")[0] for _ in range(NOOP_RUNS)]
+    rows.append(
+        (f"no-op rebuild (median of {NOOP_RUNS}; min)", f"{statistics.median(noop):.3f}; {min(noop):.3f}")
+    )
     table(rows)
     print("  cold build:")
     for line in outputs[0].splitlines():
         print("    " + line)
+    return True
+
+
+def bench_pillow_cold(root: Path, work: Path, arch: str, compare: dict[str, Path], rounds: int) -> bool:
+    """The Pillow layer alone, from empty pip and uv caches, no layer cache: this builder with uv and
+    with pip, and the builder of every --compare checkout (its own lock and installer), alternated."""
+    section(f"cold Pillow layer build (empty pip/uv caches, no layer cache; {arch}; median of {rounds})")
+    variants: list[tuple[str, Path, tuple[str, ...]]] = [
+        ("this builder, uv", root, ("--installer", "uv")),
+        ("this builder, pip", root, ("--installer", "pip")),
+    ]
+    variants += [(f"{label} builder (its own lock)", path, ()) for label, path in compare.items()]
+    seconds: dict[str, list[float]] = {label: [] for label, _, _ in variants}
+    sizes: dict[str, str] = {}
+    for round_index in range(rounds):
+        for label, tree, extra in variants:
+            fresh = work / f"pillow-cold-{round_index}-{len(seconds[label])}-{abs(hash(label))}"
+            env = dict(os.environ, PIP_CACHE_DIR=str(fresh / "pip"), UV_CACHE_DIR=str(fresh / "uv"))
+            cmd = [
+                sys.executable, str(tree / "scripts" / "build.py"), "--root", str(tree),
+                "--out", str(fresh / "out"), "--arch", arch, "--python", "3.12", "--only", "pillow",
+                "--force", "--layer-cache", "off", "--quiet", *extra,
+            ]  # fmt: skip
+            start = time.perf_counter()
+            proc = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False)
+            elapsed = time.perf_counter() - start
+            if proc.returncode != 0:
+                print(f"  {label}: build failed: {proc.stderr.strip()[-300:]}")
+                return False
+            seconds[label].append(elapsed)
+            layer = fresh / "out" / "layers" / "pillow.zip"
+            with zipfile.ZipFile(layer) as zf:
+                unzipped = sum(i.file_size for i in zf.infolist())
+            sizes[label] = f"{layer.stat().st_size / 1e6:.1f} / {unzipped / 1e6:.1f}"
+            shutil.rmtree(fresh, ignore_errors=True)
+    rows: list[tuple[str, ...]] = [("builder", "seconds (median)", "min", "zip MB / unzipped MB")]
+    for label, _, _ in variants:
+        rows.append(
+            (label, f"{statistics.median(seconds[label]):.2f}", f"{min(seconds[label]):.2f}", sizes[label])
+        )
+    table(rows)
     return True
 
 
@@ -498,7 +550,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--root", default=str(ROOT), help=argparse.SUPPRESS)
     parser.add_argument(
-        "--skip", default="", help="comma-separated sections to skip: thumbnail,build,imports"
+        "--skip", default="", help="comma-separated sections to skip: thumbnail,build,pillow,imports"
     )
     parser.add_argument("--rounds", type=int, default=ROUNDS, help=f"cold-start rounds (default {ROUNDS})")
     parser.add_argument(
@@ -508,6 +560,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         metavar="LABEL=PATH",
         help="another checkout (e.g. a `git worktree` of an older commit): its functions, built by its own"
         " scripts/build.py, are measured in the same cold-start rounds as variant LABEL (repeatable)",
+    )
+    parser.add_argument(
+        "--build-rounds", type=int, default=2, help="rounds of the cold Pillow layer builds (default 2)"
     )
     parser.add_argument(
         "--only", default="", help="cold-start targets to measure: comma-separated function names, 'probe'"
@@ -528,6 +583,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         if "build" not in skip:
             built = bench_build(root, work / "out", arch)
             ok &= built
+        compare_roots = {
+            label: Path(path).resolve() for label, _, path in (c.partition("=") for c in args.compare)
+        }
+        if "pillow" not in skip:
+            ok &= bench_pillow_cold(root, work, arch, compare_roots, args.build_rounds)
         if "imports" not in skip:
             out = work / "out" / "cold"
             builds = [] if built else [(root, out)]
