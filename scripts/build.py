@@ -22,8 +22,9 @@ Properties:
 - Layer zips with requirements are also cached across checkouts under
   ~/.cache/serverless-pipeline/layers/<key>.zip (override: --layer-cache DIR|off or
   $SERVERLESS_PIPELINE_LAYER_CACHE), so a fresh clone on a warm machine does not reinstall.
-- Lambda limits are enforced: 50 MB zipped, 250 MB unzipped for a function plus its layers,
-  at most 5 layers per function.
+- Lambda limits are enforced: 50 MB zipped (direct upload; not with --package-store s3, where
+  Terraform uploads the zips to S3: the root's artifacts_bucket), 250 MB unzipped for a function plus
+  its layers, at most 5 layers per function.
 
 - Locked: requirements are hashed locks (`make lock`), or a layer's pyproject.toml + uv.lock (exported
   by `uv export --frozen`); installed binary-only for the Lambda platform (manylinux_2_28, both
@@ -349,10 +350,12 @@ def _mb(n: int) -> str:
     return f"{n / (1024 * 1024):.1f} MB"
 
 
-def check_zip_limits(target: Target, zipped: int, unzipped: int) -> None:
-    if zipped > MAX_ZIPPED_BYTES:
+def check_zip_limits(target: Target, zipped: int, unzipped: int, direct_upload: bool = True) -> None:
+    """Lambda's quotas; the 50 MB zipped one only binds a direct upload (S3-stored zips may be larger)."""
+    if direct_upload and zipped > MAX_ZIPPED_BYTES:
         raise BuildError(
-            f"{target.label}: zip is {_mb(zipped)}, above Lambda's {_mb(MAX_ZIPPED_BYTES)} zipped limit"
+            f"{target.label}: zip is {_mb(zipped)}, above Lambda's {_mb(MAX_ZIPPED_BYTES)} zipped limit "
+            "for a direct upload (store it in S3: --package-store s3 and the root's artifacts_bucket)"
         )
     if unzipped > MAX_UNZIPPED_BYTES:
         raise BuildError(
@@ -799,6 +802,7 @@ class Options(NamedTuple):
     digests: dict[str, list[Any]]
     installer: tuple[str, str | None] = ("pip", None)
     bytecode: bool = True
+    package_store: str = "direct"  # "s3": zips go to S3, so the direct-upload zipped limit does not apply
 
 
 def _source_entries(target: Target) -> dict[str, Path]:
@@ -919,7 +923,7 @@ def build_target(target: Target, opts: Options, old: dict[str, Any] | None) -> R
         entry = manifest_entry(tmp, rel, inputs, unzipped)
         if target.kind == "functions":
             entry["layers"] = list(target.layers)
-        check_zip_limits(target, entry["zipped_size"], unzipped)
+        check_zip_limits(target, entry["zipped_size"], unzipped, direct_upload=opts.package_store == "direct")
         os.replace(tmp, zip_path)
     finally:
         tmp.unlink(missing_ok=True)
@@ -1037,6 +1041,13 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         choices=("auto", "uv", "pip"),
         default=os.environ.get("BUILD_INSTALLER", "auto"),
         help="what installs locks: uv when found (auto), or pip; same bytes either way (env BUILD_INSTALLER)",
+    )
+    p.add_argument(
+        "--package-store",
+        choices=("direct", "s3"),
+        default=os.environ.get("BUILD_PACKAGE_STORE", "direct"),
+        help="how Terraform ships the zips: direct upload (50 MB zipped limit) or S3 (the root's "
+        "artifacts_bucket; only the 250 MB unzipped limit) (env BUILD_PACKAGE_STORE)",
     )
     p.add_argument(
         "--no-bytecode",
@@ -1210,6 +1221,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         pip_extra_args=_split_args(args.pip_extra_args),
         installer=resolve_installer(args.installer),
         bytecode=not args.no_bytecode,
+        package_store=args.package_store,
         digests={},
     )
     only = {n.strip() for n in args.only.split(",") if n.strip()}

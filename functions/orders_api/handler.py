@@ -21,6 +21,7 @@ from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
+from botocore.exceptions import ClientError
 from orders_api_config import OrdersApiConfig
 from orders_exceptions import (
     ConcurrentModificationError,
@@ -41,6 +42,7 @@ from orders_validation import (
     parse_new_order,
     parse_status_update,
 )
+from pipeline_shared.aws_errors import is_retryable_client_error
 from pipeline_shared.clients import TRACED_MODULES, client_config
 from upload_presigner import S3Presigner
 from uploads_service import UploadsService, parse_upload_request
@@ -206,8 +208,11 @@ _CLIENT_ERRORS: tuple[tuple[type[Exception], HTTPStatus], ...] = (
 def handle_client_error(error: Exception) -> Response:
     status = next(code for cls, code in _CLIENT_ERRORS if isinstance(error, cls))
     message = str(error)
+    headers: dict[str, str] = {}
+    if isinstance(error, DuplicateRequestInProgressError):
+        headers["Retry-After"] = RETRY_AFTER_SECONDS
     logger.info("request rejected", extra={"status": int(status), "reason": message})
-    return _error(int(status), message)
+    return _error(int(status), message, headers=headers)
 
 
 @app.not_found
@@ -221,8 +226,30 @@ def handle_not_found(_: NotFoundError) -> Response:
     return _error(404, f"no route for {method} {event.path}")
 
 
+RETRY_AFTER_SECONDS = "1"
+
+
+def _throttled_dependency(error: BaseException | None) -> ClientError | None:
+    """The throttled or unavailable AWS call behind ``error`` (itself, or a cause it wraps), if any."""
+    seen: set[int] = set()
+    while error is not None and id(error) not in seen:
+        seen.add(id(error))
+        if isinstance(error, ClientError) and is_retryable_client_error(error):
+            return error
+        error = error.__cause__ or error.__context__
+    return None
+
+
 @app.exception_handler(Exception)
 def handle_unexpected(error: Exception) -> Response:
+    busy = _throttled_dependency(error)
+    if busy is not None:
+        # DynamoDB (or another dependency) still throttled after the SDK's retries: not a bug, and the
+        # failed attempt released its idempotency record, so the same request may simply be retried.
+        code = busy.response.get("Error", {}).get("Code", "")
+        logger.warning("dependency busy", extra={"status": 503, "errorCode": code})
+        metrics.add_metric(name="DependencyThrottled", unit=MetricUnit.Count, value=1)
+        return _error(503, "the service is busy; retry shortly", headers={"Retry-After": RETRY_AFTER_SECONDS})
     logger.exception("unhandled error")
     metrics.add_metric(name="UnhandledErrors", unit=MetricUnit.Count, value=1)
     return _error(500, "internal server error")

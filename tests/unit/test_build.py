@@ -769,11 +769,29 @@ def test_zipped_size_limit(run_build: Builder, project: Path, monkeypatch: pytes
     monkeypatch.setattr(build, "MAX_ZIPPED_BYTES", 300)
     (project / "functions" / "alpha" / "big.txt").write_text(os.urandom(2000).hex())
     rc, _, err = run_build()
-    assert_one_line_error(rc, err, "function 'alpha'", "zipped limit")
+    assert_one_line_error(rc, err, "function 'alpha'", "zipped limit", "--package-store s3")
     # the failed target keeps its previous zip and manifest entry
     assert (project / "build" / "functions" / "alpha.zip").read_bytes() == good
     entry = manifest(project / "build")["functions"]["alpha"]
     assert entry["sha256"] == hashlib.sha256(good).hexdigest()
+
+
+def test_zipped_size_limit_does_not_bind_s3_stored_packages(
+    run_build: Builder, project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(build, "MAX_ZIPPED_BYTES", 300)
+    (project / "functions" / "alpha" / "big.txt").write_text(os.urandom(2000).hex())
+    rc, _, err = run_build("--package-store", "s3")
+    assert rc == 0, err
+    entry = manifest(project / "build")["functions"]["alpha"]
+    assert entry["zipped_size"] > 300
+    zipped = (project / "build" / "functions" / "alpha.zip").read_bytes()
+    assert entry["sha256"] == hashlib.sha256(zipped).hexdigest()
+    # the unzipped limit still holds with S3
+    monkeypatch.setattr(build, "MAX_UNZIPPED_BYTES", 1000)
+    (project / "functions" / "alpha" / "big.txt").write_text(os.urandom(2000).hex())
+    rc, _, err = run_build("--package-store", "s3")
+    assert_one_line_error(rc, err, "function 'alpha'", "unzipped limit")
 
 
 def test_unzipped_size_limit_counts_layers(
