@@ -483,6 +483,14 @@ run "deployment_and_routing_exclusive" {
   expect_failures = [aws_lambda_alias.codedeploy]
 }
 
+run "deployment_cli_command_with_shell_syntax" {
+  command = plan
+  variables {
+    deployment = { strategy = "canary", aws_cli_command = "aws; rm -rf /" }
+  }
+  expect_failures = [var.deployment]
+}
+
 run "bad_hook_deployment_group_arn" {
   command = plan
   variables {
