@@ -106,7 +106,7 @@ mutate-wiring: venv ## wiring mutation harness: one-line Terraform/ASL/adapter m
 	$(PY) scripts/mutate_wiring.py $(MUTATE_ARGS)
 
 bench: venv build ## benchmarks (print numbers, assert nothing about speed); the local loop needs LocalStack
-	$(PY) scripts/bench.py
+	$(PY) scripts/bench.py $(BENCH_ARGS)
 	$(MAKE) localstack-up
 	$(PY) scripts/bench_local.py
 

@@ -20,7 +20,7 @@ locals {
     } : k => arn if arn != null
   }
 
-  log_streams_arn = local.create ? "${aws_cloudwatch_log_group.this[0].arn}:*" : null
+  log_streams_arn = local.create ? "${local.log_group.arn}:*" : null
 
   execution_statements = concat(
     [

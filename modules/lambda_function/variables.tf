@@ -58,12 +58,43 @@ variable "description" {
 }
 
 variable "filename" {
-  description = "Path to the deployment package (zip). With scripts/build.py: `<manifest dir>/<manifest.functions[name].path>`."
+  description = "Path to the deployment package (zip). With scripts/build.py: `<manifest dir>/<manifest.functions[name].path>`. Uploaded directly (at most 50 MB zipped), or to S3 with s3_package. May be null only with s3_package.upload = false (the object exists already)."
   type        = string
+  default     = null
 
   validation {
-    condition     = endswith(lower(var.filename), ".zip")
+    condition     = var.filename == null ? true : endswith(lower(var.filename), ".zip")
     error_message = "filename must point at a .zip deployment package."
+  }
+}
+
+variable "s3_package" {
+  description = <<-EOT
+    Deploy the package from S3 instead of a direct upload (needed above Lambda's 50 MB direct-upload limit;
+    up to 250 MB unzipped). `bucket` must be in the function's region. `upload = true` (default): the module
+    uploads `filename` as an `aws_s3_object` at a content-addressed key, `<key_prefix><function_name>/<source_code_hash
+    as base64url>.zip`, so a changed zip is a new object (the old one is deleted after the function moved on);
+    `kms_key_arn` encrypts it with SSE-KMS (null = the bucket's default encryption). `upload = false`: the object
+    already exists at `key` (optionally `object_version`), e.g. uploaded by CI; nothing is uploaded.
+    Either way `source_code_hash` must be the zip's hash: it decides when Lambda's code is updated.
+  EOT
+  type = object({
+    bucket         = string
+    key            = optional(string)
+    key_prefix     = optional(string, "lambda-packages/")
+    upload         = optional(bool, true)
+    object_version = optional(string)
+    kms_key_arn    = optional(string)
+  })
+  default = null
+
+  validation {
+    condition     = var.s3_package == null ? true : can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.s3_package.bucket))
+    error_message = "s3_package.bucket must be an S3 bucket name."
+  }
+  validation {
+    condition     = var.s3_package == null ? true : (var.s3_package.upload ? var.s3_package.object_version == null : var.s3_package.key != null)
+    error_message = "s3_package: with upload = false give the existing object's key; object_version applies only to an existing object (upload = false)."
   }
 }
 
@@ -144,13 +175,13 @@ variable "timeout" {
 }
 
 variable "ephemeral_storage_size" {
-  description = "Size of /tmp in MB (512-10240)."
+  description = "Size of /tmp (ephemeral storage) in MB, an integer from 512 (the free default) to 10240."
   type        = number
   default     = 512
 
   validation {
-    condition     = var.ephemeral_storage_size >= 512 && var.ephemeral_storage_size <= 10240
-    error_message = "ephemeral_storage_size must be between 512 and 10240 MB."
+    condition     = var.ephemeral_storage_size >= 512 && var.ephemeral_storage_size <= 10240 && floor(var.ephemeral_storage_size) == var.ephemeral_storage_size
+    error_message = "ephemeral_storage_size must be an integer between 512 and 10240 MB."
   }
 }
 
@@ -287,8 +318,25 @@ variable "system_log_level" {
   }
 }
 
+variable "log_group_name" {
+  description = "Name of the function's log group (null = `/aws/lambda/<function_name>`). A custom name lets several functions share one group; Lambda writes there through `logging_config`, and the role may write only there."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.log_group_name == null ? true : can(regex("^[A-Za-z0-9._/#-]{1,512}$", var.log_group_name))
+    error_message = "log_group_name must be 1-512 characters of letters, digits and . _ / # -."
+  }
+}
+
+variable "create_log_group" {
+  description = "Create the log group (retention, KMS and tags from the inputs below). false = use the existing group named log_group_name (or `/aws/lambda/<function_name>`), looked up at plan time; the module then leaves its retention and encryption alone."
+  type        = bool
+  default     = true
+}
+
 variable "log_retention_in_days" {
-  description = "Retention of the log group `/aws/lambda/<function_name>` in days (0 = never expire)."
+  description = "Retention of the created log group in days (0 = never expire). Ignored with create_log_group = false."
   type        = number
   default     = 30
 
@@ -299,7 +347,7 @@ variable "log_retention_in_days" {
 }
 
 variable "log_kms_key_arn" {
-  description = "KMS key ARN to encrypt the log group (the key policy must allow logs.<region>.amazonaws.com). null = CloudWatch Logs default encryption."
+  description = "KMS key ARN to encrypt the created log group (the key policy must allow logs.<region>.amazonaws.com). null = CloudWatch Logs default encryption. Ignored with create_log_group = false."
   type        = string
   default     = null
 }

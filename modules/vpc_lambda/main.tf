@@ -13,6 +13,12 @@ locals {
   interface_endpoints      = toset(local.create ? var.interface_endpoints : [])
   create_endpoint_sg       = length(local.interface_endpoints) > 0
 
+  # The function runs in the private subnets with the egress-only security group (function.tf).
+  function_vpc_config = local.create ? {
+    subnet_ids         = local.subnet_ids
+    security_group_ids = [aws_security_group.lambda[0].id]
+  } : null
+
   # An interface endpoint takes at most one subnet per AZ (else DuplicateSubnetsInSameZone): the created
   # subnets are one per zone already; of given subnets, the first listed in each zone is used.
   endpoint_subnet_ids = local.create_vpc ? local.subnet_ids : [
@@ -146,49 +152,4 @@ resource "aws_vpc_endpoint" "interface" {
   private_dns_enabled = true
 
   tags = merge(var.tags, { Name = "${local.name}-${each.key}" })
-}
-
-################################################################################
-# Function
-################################################################################
-
-module "function" {
-  source = "../lambda_function"
-
-  create = local.create
-
-  function_name                  = var.function_name
-  description                    = var.description
-  filename                       = var.filename
-  source_code_hash               = var.source_code_hash
-  handler                        = var.handler
-  runtime                        = var.runtime
-  architectures                  = var.architectures
-  memory_size                    = var.memory_size
-  timeout                        = var.timeout
-  ephemeral_storage_size         = var.ephemeral_storage_size
-  environment_variables          = var.environment_variables
-  kms_key_arn                    = var.kms_key_arn
-  layers                         = var.layers
-  reserved_concurrent_executions = var.reserved_concurrent_executions
-  tracing_mode                   = var.tracing_mode
-  log_format                     = var.log_format
-  application_log_level          = var.application_log_level
-  system_log_level               = var.system_log_level
-  log_retention_in_days          = var.log_retention_in_days
-  log_kms_key_arn                = var.log_kms_key_arn
-  policy_statements              = var.policy_statements
-  allowed_triggers               = var.allowed_triggers
-  async_invoke                   = var.async_invoke
-  dead_letter_target_arn         = var.dead_letter_target_arn
-  publish                        = var.publish
-  alias_name                     = var.alias_name
-
-  vpc_config = local.create ? {
-    subnet_ids         = local.subnet_ids
-    security_group_ids = [aws_security_group.lambda[0].id]
-  } : null
-
-  tags          = var.tags
-  function_tags = var.function_tags
 }

@@ -45,6 +45,7 @@ TIMEOUT_S = float(os.environ.get("PIPELINE_CHAOS_TIMEOUT", "240"))
 SEED = int(os.environ.get("PIPELINE_CHAOS_SEED", "10"))
 GOOD_UPLOADS = 18
 HIGH_VALUE_ORDERS, LOW_VALUE_ORDERS = 6, 3
+ORDER_ATTEMPTS = 8  # a client's retries of a 503/409 with Retry-After (faults can outlast the SDK's 3 tries)
 
 
 def fault_rules(function_names: dict[str, str]) -> list[dict[str, Any]]:
@@ -206,7 +207,15 @@ def _post_order(stack: Stack, units: int, unit_price: float) -> str:
         "customerId": f"chaos-{uuid.uuid4().hex[:12]}",
         "items": [{"sku": "SKU-C", "quantity": units, "unitPrice": unit_price}],
     }
-    status, order, _ = stack.http("POST", "/orders", body)
+    # A well-behaved client: a 503 (throttled dependency) or 409 (the same request still in progress)
+    # carries Retry-After and is retried with the same body; anything else must be a 201.
+    for _ in range(ORDER_ATTEMPTS):
+        status, order, headers = stack.http("POST", "/orders", body)
+        if status not in (409, 503):
+            break
+        retry_after = {k.lower(): v for k, v in headers.items()}.get("retry-after")
+        assert retry_after, (status, order, headers)
+        time.sleep(float(retry_after))
     assert status == 201, (status, order)
     return str(order["orderId"])
 

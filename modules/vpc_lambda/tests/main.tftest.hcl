@@ -399,3 +399,45 @@ run "bad_flow_log_traffic_type" {
   }
   expect_failures = [var.flow_logs]
 }
+
+# Inputs the wrapper used not to declare reach the function (every lambda_function input is passed
+# through: function.tf / function_inputs.tf, kept in sync by scripts/sync_vpc_lambda_inputs.py).
+run "lambda_function_inputs_pass_through" {
+  command = apply
+
+  variables {
+    publish                 = true
+    alias_name              = "live"
+    snap_start              = true
+    role_name               = "report-exec"
+    role_path               = "/service/"
+    code_signing_config_arn = "arn:aws:lambda:eu-west-1:123456789012:code-signing-config:csc-0123456789abcdef0"
+    recursive_loop          = "Terminate"
+    managed_policy_arns     = ["arn:aws:iam::aws:policy/AWSXrayWriteOnlyAccess"]
+    trusted_entities        = { services = ["edgelambda.amazonaws.com"] }
+    function_url            = {}
+  }
+
+  assert {
+    condition     = output.role_name == "report-exec" && strcontains(output.execution_policy_json, "VpcNetworkInterfaces")
+    error_message = "role_name passed through"
+  }
+  assert {
+    condition     = output.alias_name == "live" && output.invoke_qualifier == "live"
+    error_message = "publish + alias_name passed through"
+  }
+  assert {
+    condition     = output.function_url != null
+    error_message = "function_url passed through"
+  }
+}
+
+# The copied validations run at the wrapper's own inputs.
+run "lambda_function_validation_applies_to_the_wrapper" {
+  command = plan
+  variables {
+    ephemeral_storage_size = 256
+    recursive_loop         = "Sometimes"
+  }
+  expect_failures = [var.ephemeral_storage_size, var.recursive_loop]
+}

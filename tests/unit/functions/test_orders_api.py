@@ -164,6 +164,28 @@ def test_create_order_is_idempotent_on_the_request_body(call, load_event, aws) -
     assert len(all_orders(aws)) == 2
 
 
+def test_identical_create_still_in_progress_is_a_409_and_creates_nothing(call, load_event, aws) -> None:
+    event = load_event("apigw_post_orders.json")
+    assert call(event)[0] == 201
+    [record] = aws["ddb"].scan(TableName=IDEMPOTENCY_TABLE)["Items"]
+    # the key names the wrapped function: records written before a deployment still match after it
+    assert record["id"]["S"].startswith("imgpipe-dev-orders-api.handler.create_order_once#")
+    aws["ddb"].update_item(
+        TableName=IDEMPOTENCY_TABLE,
+        Key={"id": record["id"]},
+        UpdateExpression="SET #s = :s REMOVE #d",
+        ExpressionAttributeNames={"#s": "status", "#d": "data"},
+        ExpressionAttributeValues={":s": {"S": "INPROGRESS"}},
+    )
+
+    status, body, headers = call(event)
+
+    assert status == 409
+    assert body == {"message": "an identical request is still being processed; retry shortly"}
+    assert headers["retry-after"] == "1"
+    assert len(all_orders(aws)) == 1
+
+
 @pytest.mark.parametrize(
     ("items", "total"),
     [
@@ -520,6 +542,62 @@ def test_dynamodb_failure_is_a_500_and_leaves_no_idempotency_record(call, load_e
     assert body == {"message": "internal server error"}
     # the failed attempt released its idempotency record, so a retry can succeed later
     assert aws["ddb"].scan(TableName=IDEMPOTENCY_TABLE)["Count"] == 0
+
+
+def throttle(
+    api: ModuleType, operation: str, table: str, code: str = "ProvisionedThroughputExceededException"
+):
+    """Fail every ``operation`` on ``table`` with ``code`` (as after the SDK retries); returns the undo."""
+    events = api.dynamodb_client.meta.events
+    calls: list[str] = []
+
+    def refuse(params: dict[str, Any], **_: Any) -> tuple[Any, dict[str, Any]] | None:
+        body = params.get("body") or b""  # the serialized request: {"TableName": ..., ...}
+        if json.loads(body).get("TableName") != table:
+            return None
+        calls.append(operation)
+        http = type("Http", (), {"status_code": 400, "headers": {}})()
+        body = {"Error": {"Code": code, "Message": "slow down"}, "ResponseMetadata": {"HTTPStatusCode": 400}}
+        return http, body
+
+    event = f"before-call.dynamodb.{operation}"
+    events.register(event, refuse)
+    return calls, lambda: events.unregister(event, refuse)
+
+
+@pytest.mark.parametrize(
+    ("operation", "table", "code"),
+    [
+        (
+            "PutItem",
+            IDEMPOTENCY_TABLE,
+            "ProvisionedThroughputExceededException",
+        ),  # saving the in-progress record
+        ("PutItem", ORDERS_TABLE, "ThrottlingException"),  # writing the order itself
+    ],
+)
+def test_throttled_dynamodb_is_a_503_with_retry_after_and_the_retry_succeeds_once(
+    api, call, load_event, aws, operation, table, code
+) -> None:
+    calls, undo = throttle(api, operation, table, code)
+    status, body, headers = call(load_event("apigw_post_orders.json"))
+    assert calls, "the throttle never applied"
+    assert status == 503
+    assert body == {"message": "the service is busy; retry shortly"}
+    assert headers["retry-after"] == "1"
+    assert all_orders(aws) == []
+    undo()
+    status, order, _ = call(load_event("apigw_post_orders.json"))
+    assert status == 201
+    assert [o["orderId"] for o in all_orders(aws)] == [order["orderId"]]
+
+
+def test_non_retryable_client_error_stays_a_500(api, call, load_event, aws) -> None:
+    _, undo = throttle(api, "PutItem", ORDERS_TABLE, "ValidationException")
+    status, body, headers = call(load_event("apigw_post_orders.json"))
+    undo()
+    assert (status, body) == (500, {"message": "internal server error"})
+    assert "retry-after" not in headers
 
 
 # --- configuration ------------------------------------------------------------------------------------------

@@ -35,6 +35,28 @@ S3_TRANSIENT_CODES = frozenset(
 )
 
 
+# Codes that mean "slow down" or "try again": the service is throttling or briefly unavailable. After the
+# SDK's own retries a caller may still retry later (an API answers 503 with Retry-After, not 500).
+RETRYABLE_CODES = frozenset(
+    {
+        "Throttling",
+        "ThrottlingException",
+        "ThrottledException",
+        "RequestThrottledException",
+        "TooManyRequestsException",
+        "ProvisionedThroughputExceededException",
+        "RequestLimitExceeded",
+        "TransactionInProgressException",
+        "SlowDown",
+        "RequestTimeout",
+        "RequestTimeoutException",
+        "InternalError",
+        "InternalServerError",
+        "ServiceUnavailable",
+    }
+)
+
+
 class S3ErrorKind(Enum):
     NOT_FOUND = "not_found"  # the object (or, when asked for, its bucket) does not exist
     PRECONDITION_FAILED = "precondition_failed"  # If-Match / If-None-Match did not hold
@@ -50,6 +72,11 @@ def error_code(e: ClientError) -> str:
 def http_status(e: ClientError) -> int:
     """The HTTP status of the failed response, or 0 when unknown."""
     return int(e.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0) or 0)
+
+
+def is_retryable_client_error(e: ClientError) -> bool:
+    """Throttled, timed out or a 5xx: the same request may succeed later."""
+    return error_code(e) in RETRYABLE_CODES or http_status(e) >= 500 or http_status(e) == 429
 
 
 def classify_s3_error(e: ClientError, *, missing_bucket_is_not_found: bool) -> S3ErrorKind:
