@@ -39,7 +39,7 @@ from pipeline_helpers import (  # noqa: E402
 
 pytest_plugins = ["pipeline_helpers"]
 
-# exclusive: faults injected into every hop of the shared deployment; runs alone, after the shared phase
+# exclusive: faults injected into every hop of the shared deployment; runs alone, after the rest
 pytestmark = [pytest.mark.integration, pytest.mark.e2e, pytest.mark.exclusive]
 
 TIMEOUT_S = float(os.environ.get("PIPELINE_CHAOS_TIMEOUT", "240"))

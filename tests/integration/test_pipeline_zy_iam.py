@@ -24,7 +24,7 @@ from pipeline_helpers import QueueCollector, Stack, png_with_alpha  # noqa: E402
 
 pytest_plugins = ["pipeline_helpers"]
 
-# exclusive: reads the IAM report of every earlier test; edits the thumbnail role; runs alone, after the shared phase
+# exclusive: reads the IAM report of every earlier test and edits the thumbnail role; runs alone, last
 pytestmark = [pytest.mark.integration, pytest.mark.e2e, pytest.mark.exclusive]
 
 

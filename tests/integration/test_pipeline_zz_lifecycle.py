@@ -18,7 +18,7 @@ from pipeline_helpers import Stack, close_collectors, deploy_local  # noqa: E402
 pytest_plugins = ["pipeline_helpers"]
 
 
-# exclusive: plans and destroys the shared deployment; runs alone, after the shared phase
+# exclusive: plans and destroys the shared deployment; runs alone, after the rest
 pytestmark = [pytest.mark.integration, pytest.mark.e2e, pytest.mark.exclusive]
 
 
