@@ -27,8 +27,8 @@ venv: $(VENV)/.ok ## create the project venv (Python 3.12)
 build: venv ## build every function and layer zip into build/ (ARCH=x86_64|arm64 PYTHON_VERSION=3.12|3.13)
 	$(PY) scripts/build.py --arch $(ARCH) --python $(PYTHON_VERSION)
 
-lock: venv ## regenerate the hashed layer locks (layers/*/requirements.in -> requirements.txt) with uv
-	bash scripts/lock.sh
+lock: venv ## regenerate the hashed locks with uv: layers/*/requirements.in, requirements-{dev,checkov,localstack}.in -> .txt (LOCK_ARGS=--upgrade)
+	bash scripts/lock.sh $(LOCK_ARGS)
 
 audit: venv ## vulnerability audit of every layer lock and the dev venv (pip-audit, PyPI; allow list audit-allow.toml)
 	$(PY) scripts/audit.py
