@@ -200,7 +200,8 @@ locals {
     var.deployment.aws_cli_command, "deploy create-deployment",
     "--application-name", local.deploy_app_name,
     "--deployment-group-name", local.deploy_group_name,
-    "--description", "'${var.function_name}:${var.alias_name} ${local.deploy_current_version} -> ${local.deploy_target_version}'",
+    # (CodeDeploy keeps at most 100 characters of a description.)
+    "--description", "'${substr("${var.function_name}:${var.alias_name} ${local.deploy_current_version} -> ${local.deploy_target_version}", 0, 100)}'",
     "--revision", "'${local.deployment_revision_json}'",
     "--query deploymentId --output text",
   ]) : null

@@ -230,6 +230,7 @@ run "canary_predefined_with_rollback" {
   assert {
     condition = (
       startswith(output.deployment_command, "aws deploy create-deployment --application-name test-fn --deployment-group-name test-fn-live ")
+      && strcontains(output.deployment_command, "--description 'test-fn:live 4 -> 4' ")
       && strcontains(output.deployment_command, "\"revisionType\":\"AppSpecContent\"")
       && strcontains(output.deployment_command, sha256(output.deployment_appspec_json))
     )
