@@ -27,8 +27,8 @@ venv: $(VENV)/.ok ## create the project venv (Python 3.12)
 build: venv ## build every function and layer zip into build/ (ARCH=x86_64|arm64 PYTHON_VERSION=3.12|3.13)
 	$(PY) scripts/build.py --arch $(ARCH) --python $(PYTHON_VERSION)
 
-lock: venv ## regenerate the hashed layer locks (layers/*/requirements.in -> requirements.txt) with uv
-	bash scripts/lock.sh
+lock: venv ## regenerate the hashed locks with uv: layers/*/requirements.in, requirements-{dev,checkov,localstack}.in -> .txt (LOCK_ARGS=--upgrade)
+	bash scripts/lock.sh $(LOCK_ARGS)
 
 audit: venv ## vulnerability audit of every layer lock and the dev venv (pip-audit, PyPI; allow list audit-allow.toml)
 	$(PY) scripts/audit.py
@@ -99,7 +99,7 @@ mutate-wiring: venv ## wiring mutation harness: one-line Terraform/ASL/adapter m
 	$(PY) scripts/mutate_wiring.py $(MUTATE_ARGS)
 
 bench: venv build ## benchmarks (print numbers, assert nothing about speed); the local loop needs LocalStack
-	$(PY) scripts/bench.py
+	$(PY) scripts/bench.py $(BENCH_ARGS)
 	$(MAKE) localstack-up
 	$(PY) scripts/bench_local.py
 

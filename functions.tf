@@ -10,6 +10,7 @@ module "layer" {
   description              = "${each.key} for ${local.prefix} (built by scripts/build.py)"
   filename                 = each.value.filename
   source_code_hash         = each.value.source_code_hash
+  s3_package               = local.package_s3
   compatible_runtimes      = [local.runtime]
   compatible_architectures = [var.architecture]
 }
@@ -108,6 +109,7 @@ module "function" {
   description      = local.function_descriptions[each.key]
   filename         = local.function_zip[each.key].filename
   source_code_hash = local.function_zip[each.key].source_code_hash
+  s3_package       = local.package_s3
   handler          = "handler.lambda_handler"
   runtime          = local.runtime
   architectures    = [var.architecture]
@@ -132,8 +134,10 @@ module "function" {
   log_retention_in_days = var.log_retention_in_days
 
   # The API targets the `live` alias; it carries provisioned concurrency when enabled.
-  publish    = each.key == "orders_api" && (var.orders_api_publish_versions || var.enable_provisioned_concurrency)
+  publish    = each.key == "orders_api" && (var.orders_api_publish_versions || var.enable_provisioned_concurrency || var.orders_api_deployment != null)
   alias_name = each.key == "orders_api" ? "live" : null
+  # Opt-in CodeDeploy rollouts of the alias (null: Terraform moves it, as before).
+  deployment = each.key == "orders_api" ? local.orders_api_deployment : null
   provisioned_concurrency_autoscaling = each.key == "orders_api" && var.enable_provisioned_concurrency ? {
     min_capacity       = var.provisioned_concurrency
     max_capacity       = max(var.provisioned_concurrency * 10, var.provisioned_concurrency)
@@ -145,6 +149,25 @@ module "function" {
 }
 
 locals {
+  # The root's alarm settings and topic for the rollout's Errors alarm.
+  # (Spelled out, not merge(): a null merge() result would be typed without `strategy`.)
+  orders_api_deployment = var.orders_api_deployment == null ? null : {
+    strategy                      = var.orders_api_deployment.strategy
+    percentage                    = var.orders_api_deployment.percentage
+    interval_minutes              = var.orders_api_deployment.interval_minutes
+    alarm_names                   = var.orders_api_deployment.alarm_names
+    before_allow_traffic_hook_arn = var.orders_api_deployment.before_allow_traffic_hook_arn
+    after_allow_traffic_hook_arn  = var.orders_api_deployment.after_allow_traffic_hook_arn
+    run_deployment                = var.orders_api_deployment.run_deployment
+    wait_for_completion           = var.orders_api_deployment.wait_for_completion
+    errors_alarm = {
+      threshold          = var.alarm_function_errors_threshold
+      period_seconds     = var.alarm_period_seconds
+      evaluation_periods = var.alarm_evaluation_periods
+    }
+    alarm_actions = local.alarm_actions
+  }
+
   async_invoke = {
     notify = {
       maximum_retry_attempts       = var.notify_maximum_retry_attempts

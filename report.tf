@@ -53,6 +53,7 @@ module "daily_report_vpc" {
   description                    = local.daily_report_function.description
   filename                       = local.daily_report_function.filename
   source_code_hash               = local.daily_report_function.source_code_hash
+  s3_package                     = local.package_s3
   runtime                        = local.runtime
   architectures                  = [var.architecture]
   memory_size                    = local.daily_report_function.memory_size
@@ -78,6 +79,7 @@ module "daily_report" {
   description                    = local.daily_report_function.description
   filename                       = local.daily_report_function.filename
   source_code_hash               = local.daily_report_function.source_code_hash
+  s3_package                     = local.package_s3
   runtime                        = local.runtime
   architectures                  = [var.architecture]
   memory_size                    = local.daily_report_function.memory_size

@@ -46,6 +46,17 @@ variable "build_dir" {
   default     = null
 }
 
+variable "artifacts_bucket" {
+  description = "Existing S3 bucket (same region) to ship function and layer zips through: each is uploaded at a content-addressed key (`lambda-packages/<function>/<hash>.zip`, `lambda-layers/<layer>/<hash>.zip`, SSE-KMS with kms_key_arn when set) and deployed from there, so zips above Lambda's 50 MB direct-upload limit work (build with `--package-store s3`). null = direct upload. The deployer needs s3:PutObject/GetObject/DeleteObject there."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.artifacts_bucket == null ? true : can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.artifacts_bucket))
+    error_message = "artifacts_bucket must be an S3 bucket name."
+  }
+}
+
 variable "architecture" {
   description = "Instruction set of every function and layer: x86_64 or arm64 (build with the same ARCH)."
   type        = string
@@ -166,6 +177,29 @@ variable "orders_api_publish_versions" {
   EOT
   type        = bool
   default     = true
+}
+
+variable "orders_api_deployment" {
+  description = <<-EOT
+    Opt-in safe deployments of orders_api: CodeDeploy shifts its `live` alias (still the API's target) to
+    each new version, "canary", "linear" or "all_at_once" (modules/lambda_function `deployment`), and rolls
+    back when the alias's Errors alarm (threshold/period of the function alarms, to the alarms topic) or one
+    of `alarm_names` fires. Implies published versions. Start a rollout with output
+    `orders_api_deployment.command` after an apply, or `run_deployment = true` (AWS CLI on the machine
+    running Terraform). null = today's behaviour: Terraform moves the alias. Plan-level only on the
+    embedded LocalStack (no CodeDeploy in the community edition).
+  EOT
+  type = object({
+    strategy                      = string
+    percentage                    = optional(number, 10)
+    interval_minutes              = optional(number)
+    alarm_names                   = optional(list(string), [])
+    before_allow_traffic_hook_arn = optional(string)
+    after_allow_traffic_hook_arn  = optional(string)
+    run_deployment                = optional(bool, false)
+    wait_for_completion           = optional(bool, true)
+  })
+  default = null
 }
 
 variable "state_machine_tracing_enabled" {

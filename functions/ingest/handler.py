@@ -24,9 +24,10 @@ from ingest_config import IngestConfig
 from ingest_errors import MalformedEventError, MalformedRecordError
 from ingest_service import BodyResult, IngestService
 from ingest_sfn import StepFunctionsStarter
+from pipeline_shared.clients import TRACED_MODULES
 
 logger = Logger()
-tracer = Tracer()
+tracer = Tracer(patch_modules=TRACED_MODULES)
 metrics = Metrics()
 
 config = IngestConfig.from_env()

@@ -40,6 +40,23 @@ resource "aws_lambda_event_source_mapping" "sqs" {
     }
   }
 
+  # Provisioned mode: pollers kept warm between minimum and maximum (billed per event poller unit).
+  dynamic "provisioned_poller_config" {
+    for_each = each.value.provisioned_poller_config == null ? [] : [each.value.provisioned_poller_config]
+    content {
+      minimum_pollers = provisioned_poller_config.value.minimum_pollers
+      maximum_pollers = provisioned_poller_config.value.maximum_pollers
+    }
+  }
+
+  # Enhanced ESM metrics (EventCount: polled, filtered, invoked, failed, dropped events; billed as custom metrics).
+  dynamic "metrics_config" {
+    for_each = length(each.value.metrics) > 0 ? [each.value.metrics] : []
+    content {
+      metrics = metrics_config.value
+    }
+  }
+
   dynamic "filter_criteria" {
     for_each = length(each.value.filter_patterns) > 0 ? [1] : []
     content {
@@ -76,6 +93,13 @@ resource "aws_lambda_event_source_mapping" "stream" {
   parallelization_factor             = each.value.parallelization_factor
   tumbling_window_in_seconds         = each.value.tumbling_window_in_seconds
   function_response_types            = each.value.report_batch_item_failures ? ["ReportBatchItemFailures"] : []
+
+  dynamic "metrics_config" {
+    for_each = length(each.value.metrics) > 0 ? [each.value.metrics] : []
+    content {
+      metrics = metrics_config.value
+    }
+  }
 
   dynamic "destination_config" {
     for_each = each.value.on_failure_destination_arn == null ? [] : [each.value.on_failure_destination_arn]

@@ -74,6 +74,11 @@ variable "sqs" {
     maximum_concurrency                = optional(number)
     filter_patterns                    = optional(list(string), [])
     enabled                            = optional(bool, true)
+    metrics                            = optional(list(string), [])
+    provisioned_poller_config = optional(object({
+      minimum_pollers = optional(number, 2)
+      maximum_pollers = optional(number, 200)
+    }))
   }))
   default = {}
 
@@ -105,6 +110,20 @@ variable "sqs" {
     condition     = alltrue([for v in values(var.sqs) : length(v.filter_patterns) <= 10 && alltrue([for p in v.filter_patterns : can(jsondecode(p))])])
     error_message = "sqs[*].filter_patterns must be at most 10 JSON filter patterns."
   }
+  validation {
+    condition     = alltrue([for v in values(var.sqs) : alltrue([for m in v.metrics : m == "EventCount"])])
+    error_message = "sqs[*].metrics may only hold \"EventCount\" (ErrorCount and KafkaMetrics are for Kafka sources)."
+  }
+  validation {
+    condition = alltrue([for v in values(var.sqs) : v.provisioned_poller_config == null ? true : (
+      v.provisioned_poller_config.minimum_pollers >= 2 && v.provisioned_poller_config.minimum_pollers <= 200 &&
+      v.provisioned_poller_config.maximum_pollers >= 2 && v.provisioned_poller_config.maximum_pollers <= 10000 &&
+      v.provisioned_poller_config.minimum_pollers <= v.provisioned_poller_config.maximum_pollers &&
+      floor(v.provisioned_poller_config.minimum_pollers) == v.provisioned_poller_config.minimum_pollers &&
+      floor(v.provisioned_poller_config.maximum_pollers) == v.provisioned_poller_config.maximum_pollers
+    )])
+    error_message = "sqs[*].provisioned_poller_config needs integers 2 <= minimum_pollers <= 200, 2 <= maximum_pollers <= 10000, and minimum_pollers <= maximum_pollers (AWS limits for SQS)."
+  }
 }
 
 variable "dynamodb_streams" {
@@ -123,8 +142,19 @@ variable "dynamodb_streams" {
     filter_patterns                    = optional(list(string), [])
     tumbling_window_in_seconds         = optional(number)
     enabled                            = optional(bool, true)
+    metrics                            = optional(list(string), [])
+    provisioned_poller_config          = optional(any)
   }))
   default = {}
+
+  validation {
+    condition     = alltrue([for v in values(var.dynamodb_streams) : alltrue([for m in v.metrics : m == "EventCount"])])
+    error_message = "dynamodb_streams[*].metrics may only hold \"EventCount\" (ErrorCount and KafkaMetrics are for Kafka sources)."
+  }
+  validation {
+    condition     = alltrue([for v in values(var.dynamodb_streams) : v.provisioned_poller_config == null])
+    error_message = "dynamodb_streams[*].provisioned_poller_config is not supported: AWS offers provisioned mode for SQS and Kafka sources, not for streams."
+  }
 
   validation {
     condition     = alltrue([for k in keys(var.dynamodb_streams) : can(regex("^[A-Za-z0-9_-]{1,64}$", k))])
@@ -185,8 +215,19 @@ variable "kinesis" {
     filter_patterns                    = optional(list(string), [])
     tumbling_window_in_seconds         = optional(number)
     enabled                            = optional(bool, true)
+    metrics                            = optional(list(string), [])
+    provisioned_poller_config          = optional(any)
   }))
   default = {}
+
+  validation {
+    condition     = alltrue([for v in values(var.kinesis) : alltrue([for m in v.metrics : m == "EventCount"])])
+    error_message = "kinesis[*].metrics may only hold \"EventCount\" (ErrorCount and KafkaMetrics are for Kafka sources)."
+  }
+  validation {
+    condition     = alltrue([for v in values(var.kinesis) : v.provisioned_poller_config == null])
+    error_message = "kinesis[*].provisioned_poller_config is not supported: AWS offers provisioned mode for SQS and Kafka sources, not for streams."
+  }
 
   validation {
     condition     = alltrue([for k in keys(var.kinesis) : can(regex("^[A-Za-z0-9_-]{1,64}$", k))])

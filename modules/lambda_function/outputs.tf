@@ -23,21 +23,6 @@ output "function_version" {
   value       = try(aws_lambda_function.this[0].version, null)
 }
 
-output "alias_name" {
-  description = "Name of the alias, or null without one."
-  value       = try(aws_lambda_alias.this[0].name, null)
-}
-
-output "alias_arn" {
-  description = "ARN of the alias, or null without one."
-  value       = try(aws_lambda_alias.this[0].arn, null)
-}
-
-output "alias_invoke_arn" {
-  description = "Invoke ARN to use for API Gateway integrations: the alias's when an alias exists, else the function's."
-  value       = try(aws_lambda_alias.this[0].invoke_arn, aws_lambda_function.this[0].invoke_arn, null)
-}
-
 output "invoke_qualifier" {
   description = "Qualifier that triggers should target (the alias name), or null for the unqualified function."
   value       = local.qualifier
@@ -76,4 +61,9 @@ output "execution_policy_json" {
 output "statements_policy_json" {
   description = "JSON of the caller-declared inline policy (policy_statements), or null when there is none."
   value       = try(aws_iam_role_policy.statements[0].policy, null)
+}
+
+output "package_s3_object" {
+  description = "Bucket, key and SHA-256 checksum (base64, = source_code_hash) of the uploaded package, or null when the module uploaded none."
+  value       = try({ bucket = aws_s3_object.package[0].bucket, key = aws_s3_object.package[0].key, checksum_sha256 = aws_s3_object.package[0].checksum_sha256 }, null)
 }

@@ -58,12 +58,43 @@ variable "description" {
 }
 
 variable "filename" {
-  description = "Path to the deployment package (zip). With scripts/build.py: `<manifest dir>/<manifest.functions[name].path>`."
+  description = "Path to the deployment package (zip). With scripts/build.py: `<manifest dir>/<manifest.functions[name].path>`. Uploaded directly (at most 50 MB zipped), or to S3 with s3_package. May be null only with s3_package.upload = false (the object exists already)."
   type        = string
+  default     = null
 
   validation {
-    condition     = endswith(lower(var.filename), ".zip")
+    condition     = var.filename == null ? true : endswith(lower(var.filename), ".zip")
     error_message = "filename must point at a .zip deployment package."
+  }
+}
+
+variable "s3_package" {
+  description = <<-EOT
+    Deploy the package from S3 instead of a direct upload (needed above Lambda's 50 MB direct-upload limit;
+    up to 250 MB unzipped). `bucket` must be in the function's region. `upload = true` (default): the module
+    uploads `filename` as an `aws_s3_object` at a content-addressed key, `<key_prefix><function_name>/<source_code_hash
+    as base64url>.zip`, so a changed zip is a new object (the old one is deleted after the function moved on);
+    `kms_key_arn` encrypts it with SSE-KMS (null = the bucket's default encryption). `upload = false`: the object
+    already exists at `key` (optionally `object_version`), e.g. uploaded by CI; nothing is uploaded.
+    Either way `source_code_hash` must be the zip's hash: it decides when Lambda's code is updated.
+  EOT
+  type = object({
+    bucket         = string
+    key            = optional(string)
+    key_prefix     = optional(string, "lambda-packages/")
+    upload         = optional(bool, true)
+    object_version = optional(string)
+    kms_key_arn    = optional(string)
+  })
+  default = null
+
+  validation {
+    condition     = var.s3_package == null ? true : can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.s3_package.bucket))
+    error_message = "s3_package.bucket must be an S3 bucket name."
+  }
+  validation {
+    condition     = var.s3_package == null ? true : (var.s3_package.upload ? var.s3_package.object_version == null : var.s3_package.key != null)
+    error_message = "s3_package: with upload = false give the existing object's key; object_version applies only to an existing object (upload = false)."
   }
 }
 

@@ -8,11 +8,21 @@ resource "aws_lambda_layer_version" "this" {
   layer_name               = var.layer_name
   description              = var.description
   license_info             = var.license_info
-  filename                 = var.filename
+  filename                 = local.package.filename
+  s3_bucket                = local.package.s3_bucket
+  s3_key                   = local.package.s3_key
+  s3_object_version        = local.package.s3_object_version
   source_code_hash         = var.source_code_hash
   compatible_runtimes      = var.compatible_runtimes
   compatible_architectures = var.compatible_architectures
   skip_destroy             = var.skip_destroy
+
+  lifecycle {
+    precondition {
+      condition     = var.s3_package != null || var.filename != null
+      error_message = "Set filename (direct upload, or uploaded to S3 with s3_package) or s3_package with upload = false and the object's key."
+    }
+  }
 }
 
 # Cross-account use: one statement per account id, keyed by the id so adding one never

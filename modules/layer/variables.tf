@@ -37,12 +37,35 @@ variable "license_info" {
 }
 
 variable "filename" {
-  description = "Path to the layer zip (its root holds `python/` for Python layers). With scripts/build.py: `<manifest dir>/<manifest.layers[name].path>`."
+  description = "Path to the layer zip (its root holds `python/` for Python layers). With scripts/build.py: `<manifest dir>/<manifest.layers[name].path>`. Uploaded directly (at most 50 MB zipped) or to S3 with s3_package; may be null only with s3_package.upload = false."
   type        = string
+  default     = null
 
   validation {
-    condition     = endswith(lower(var.filename), ".zip")
+    condition     = var.filename == null ? true : endswith(lower(var.filename), ".zip")
     error_message = "filename must point at a .zip file."
+  }
+}
+
+variable "s3_package" {
+  description = "Publish the layer from S3 instead of a direct upload (needed above 50 MB zipped). `upload = true` (default) uploads `filename` to `<key_prefix><layer_name>/<source_code_hash as base64url>.zip` (a changed zip is a new object; SSE-KMS with `kms_key_arn`, else the bucket default); `upload = false` uses the existing object at `key` (optionally `object_version`)."
+  type = object({
+    bucket         = string
+    key            = optional(string)
+    key_prefix     = optional(string, "lambda-layers/")
+    upload         = optional(bool, true)
+    object_version = optional(string)
+    kms_key_arn    = optional(string)
+  })
+  default = null
+
+  validation {
+    condition     = var.s3_package == null ? true : can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.s3_package.bucket))
+    error_message = "s3_package.bucket must be an S3 bucket name."
+  }
+  validation {
+    condition     = var.s3_package == null ? true : (var.s3_package.upload ? var.s3_package.object_version == null : var.s3_package.key != null)
+    error_message = "s3_package: with upload = false give the existing object's key; object_version applies only to an existing object (upload = false)."
   }
 }
 

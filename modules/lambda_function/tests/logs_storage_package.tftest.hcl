@@ -145,3 +145,115 @@ run "existing_log_group_with_kms_key_rejected" {
   }
   expect_failures = [data.aws_cloudwatch_log_group.existing]
 }
+
+# S3-stored packages ------------------------------------------------------------------------------
+
+run "direct_upload_by_default" {
+  command = plan
+
+  assert {
+    condition     = aws_lambda_function.this[0].filename == var.filename && aws_lambda_function.this[0].s3_bucket == null && length(aws_s3_object.package) == 0
+    error_message = "without s3_package the zip is uploaded directly"
+  }
+}
+
+run "package_uploaded_to_a_content_addressed_key" {
+  command = apply
+
+  variables {
+    s3_package = { bucket = "imgpipe-artifacts", kms_key_arn = "arn:aws:kms:eu-west-1:123456789012:key/00000000-0000-0000-0000-000000000000" }
+  }
+
+  assert {
+    condition = (
+      aws_s3_object.package[0].bucket == "imgpipe-artifacts" &&
+      aws_s3_object.package[0].key == "lambda-packages/test-fn/47DEQpj8HBSa-_TImW-5JCeuQeRkm5NMpJWZG3hSuFU.zip" &&
+      aws_s3_object.package[0].source == var.filename
+    )
+    error_message = "the zip is uploaded under <prefix><function>/<base64url of its hash>.zip"
+  }
+  assert {
+    condition     = aws_s3_object.package[0].checksum_algorithm == "SHA256" && aws_s3_object.package[0].server_side_encryption == "aws:kms" && aws_s3_object.package[0].kms_key_id == var.s3_package.kms_key_arn
+    error_message = "S3 verifies a SHA-256 checksum; SSE-KMS with the given key"
+  }
+  assert {
+    condition = (
+      aws_lambda_function.this[0].filename == null &&
+      aws_lambda_function.this[0].s3_bucket == "imgpipe-artifacts" &&
+      aws_lambda_function.this[0].s3_key == aws_s3_object.package[0].key &&
+      aws_lambda_function.this[0].source_code_hash == var.source_code_hash
+    )
+    error_message = "the function deploys from the object and keeps the zip's hash"
+  }
+  assert {
+    condition     = output.package_s3_object.key == aws_s3_object.package[0].key
+    error_message = "package_s3_object output names the object"
+  }
+}
+
+run "changed_zip_is_a_new_object" {
+  command = plan
+
+  variables {
+    source_code_hash = "n4bQgYhMfWWaL+qgxVrQFaO/TxsrC4Is0V1sFbDwCgg="
+    s3_package       = { bucket = "imgpipe-artifacts", key_prefix = "" }
+  }
+
+  assert {
+    condition     = aws_s3_object.package[0].key == "test-fn/n4bQgYhMfWWaL-qgxVrQFaO_TxsrC4Is0V1sFbDwCgg.zip"
+    error_message = "another hash gives another key (key_prefix honoured)"
+  }
+}
+
+run "existing_object_is_not_uploaded" {
+  command = plan
+
+  variables {
+    filename   = null
+    s3_package = { bucket = "ci-artifacts", key = "builds/42/test-fn.zip", upload = false, object_version = "3HL4kqtJlcpXroDTDmJ.rmSpXd3dIbrHY" }
+  }
+
+  assert {
+    condition = (
+      length(aws_s3_object.package) == 0 &&
+      aws_lambda_function.this[0].s3_bucket == "ci-artifacts" &&
+      aws_lambda_function.this[0].s3_key == "builds/42/test-fn.zip" &&
+      aws_lambda_function.this[0].s3_object_version == "3HL4kqtJlcpXroDTDmJ.rmSpXd3dIbrHY" &&
+      aws_lambda_function.this[0].filename == null
+    )
+    error_message = "upload = false deploys the existing object (and version) as given"
+  }
+}
+
+run "existing_object_needs_a_key" {
+  command = plan
+  variables {
+    s3_package = { bucket = "ci-artifacts", upload = false }
+  }
+  expect_failures = [var.s3_package]
+}
+
+run "upload_needs_a_filename" {
+  command = plan
+  variables {
+    filename   = null
+    s3_package = { bucket = "ci-artifacts" }
+  }
+  expect_failures = [aws_s3_object.package]
+}
+
+run "no_package_at_all_rejected" {
+  command = plan
+  variables {
+    filename = null
+  }
+  expect_failures = [aws_lambda_function.this]
+}
+
+run "bad_bucket_name" {
+  command = plan
+  variables {
+    s3_package = { bucket = "Not_A_Bucket" }
+  }
+  expect_failures = [var.s3_package]
+}

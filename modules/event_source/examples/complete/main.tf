@@ -25,6 +25,14 @@ resource "aws_sqs_queue" "work" {
   redrive_policy             = jsonencode({ deadLetterTargetArn = aws_sqs_queue.dlq.arn, maxReceiveCount = 3 })
 }
 
+# A queue with bursty traffic, polled in provisioned mode (pollers kept warm).
+resource "aws_sqs_queue" "burst" {
+  name                       = "${var.name}-burst"
+  sqs_managed_sse_enabled    = true
+  visibility_timeout_seconds = 180
+  redrive_policy             = jsonencode({ deadLetterTargetArn = aws_sqs_queue.dlq.arn, maxReceiveCount = 3 })
+}
+
 resource "aws_sns_topic" "events" {
   name              = "${var.name}-events"
   kms_master_key_id = "alias/aws/sns"
@@ -47,6 +55,12 @@ module "sources" {
       batch_size                         = 25
       maximum_batching_window_in_seconds = 5
       maximum_concurrency                = 10
+      metrics                            = ["EventCount"] # enhanced ESM metrics
+    }
+    burst = {
+      queue_arn                 = aws_sqs_queue.burst.arn
+      metrics                   = ["EventCount"]
+      provisioned_poller_config = { minimum_pollers = 2, maximum_pollers = 20 }
     }
   }
 
