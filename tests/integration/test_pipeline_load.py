@@ -21,7 +21,7 @@ from pipeline_helpers import ROOT, QueueCollector, Stack, corrupt_jpeg, executio
 pytest_plugins = ["pipeline_helpers"]
 
 
-pytestmark = [pytest.mark.integration, pytest.mark.e2e]
+pytestmark = [pytest.mark.integration, pytest.mark.e2e, pytest.mark.long]  # 200 uploads
 
 TOTAL = int(os.environ.get("PIPELINE_LOAD_UPLOADS", "200"))
 BAD_EVERY = 10  # every 10th upload is bad: 10%
