@@ -102,3 +102,11 @@ def install_environment_cap() -> None:
     from .environment_cap import install
 
     install()
+
+
+@hooks.on_infra_start()
+def install_sfn_task_clients() -> None:
+    """Step Functions tasks reuse their role's client (sfn_task_clients.py)."""
+    from .sfn_task_clients import install
+
+    install()
