@@ -134,8 +134,10 @@ module "function" {
   log_retention_in_days = var.log_retention_in_days
 
   # The API targets the `live` alias; it carries provisioned concurrency when enabled.
-  publish    = each.key == "orders_api" && (var.orders_api_publish_versions || var.enable_provisioned_concurrency)
+  publish    = each.key == "orders_api" && (var.orders_api_publish_versions || var.enable_provisioned_concurrency || var.orders_api_deployment != null)
   alias_name = each.key == "orders_api" ? "live" : null
+  # Opt-in CodeDeploy rollouts of the alias (null: Terraform moves it, as before).
+  deployment = each.key == "orders_api" ? local.orders_api_deployment : null
   provisioned_concurrency_autoscaling = each.key == "orders_api" && var.enable_provisioned_concurrency ? {
     min_capacity       = var.provisioned_concurrency
     max_capacity       = max(var.provisioned_concurrency * 10, var.provisioned_concurrency)
@@ -147,6 +149,25 @@ module "function" {
 }
 
 locals {
+  # The root's alarm settings and topic for the rollout's Errors alarm.
+  # (Spelled out, not merge(): a null merge() result would be typed without `strategy`.)
+  orders_api_deployment = var.orders_api_deployment == null ? null : {
+    strategy                      = var.orders_api_deployment.strategy
+    percentage                    = var.orders_api_deployment.percentage
+    interval_minutes              = var.orders_api_deployment.interval_minutes
+    alarm_names                   = var.orders_api_deployment.alarm_names
+    before_allow_traffic_hook_arn = var.orders_api_deployment.before_allow_traffic_hook_arn
+    after_allow_traffic_hook_arn  = var.orders_api_deployment.after_allow_traffic_hook_arn
+    run_deployment                = var.orders_api_deployment.run_deployment
+    wait_for_completion           = var.orders_api_deployment.wait_for_completion
+    errors_alarm = {
+      threshold          = var.alarm_function_errors_threshold
+      period_seconds     = var.alarm_period_seconds
+      evaluation_periods = var.alarm_evaluation_periods
+    }
+    alarm_actions = local.alarm_actions
+  }
+
   async_invoke = {
     notify = {
       maximum_retry_attempts       = var.notify_maximum_retry_attempts

@@ -170,3 +170,14 @@ output "report_schedule" {
     timezone = var.report_schedule_kind == "scheduler" ? var.report_schedule_timezone : "UTC"
   }
 }
+
+output "orders_api_deployment" {
+  description = "CodeDeploy rollout of orders_api (null unless orders_api_deployment is set): application, deployment group, config, watched alarms, and the command that starts the next deployment (run it after an apply that published a new version)."
+  value = var.orders_api_deployment == null ? null : {
+    application_name      = module.function["orders_api"].deployment_application_name
+    deployment_group_name = module.function["orders_api"].deployment_group_name
+    deployment_config     = module.function["orders_api"].deployment_config_name
+    alarm_names           = module.function["orders_api"].deployment_alarm_names
+    command               = module.function["orders_api"].deployment_command
+  }
+}

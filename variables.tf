@@ -179,6 +179,29 @@ variable "orders_api_publish_versions" {
   default     = true
 }
 
+variable "orders_api_deployment" {
+  description = <<-EOT
+    Opt-in safe deployments of orders_api: CodeDeploy shifts its `live` alias (still the API's target) to
+    each new version, "canary", "linear" or "all_at_once" (modules/lambda_function `deployment`), and rolls
+    back when the alias's Errors alarm (threshold/period of the function alarms, to the alarms topic) or one
+    of `alarm_names` fires. Implies published versions. Start a rollout with output
+    `orders_api_deployment.command` after an apply, or `run_deployment = true` (AWS CLI on the machine
+    running Terraform). null = today's behaviour: Terraform moves the alias. Plan-level only on the
+    embedded LocalStack (no CodeDeploy in the community edition).
+  EOT
+  type = object({
+    strategy                      = string
+    percentage                    = optional(number, 10)
+    interval_minutes              = optional(number)
+    alarm_names                   = optional(list(string), [])
+    before_allow_traffic_hook_arn = optional(string)
+    after_allow_traffic_hook_arn  = optional(string)
+    run_deployment                = optional(bool, false)
+    wait_for_completion           = optional(bool, true)
+  })
+  default = null
+}
+
 variable "state_machine_tracing_enabled" {
   description = "X-Ray tracing of the image-pipeline state machine."
   type        = bool

@@ -6,7 +6,7 @@ locals {
   autoscaling = var.provisioned_concurrency_autoscaling != null
 
   # Triggers, async config, URL and provisioned concurrency target the alias when there is one.
-  qualifier = local.create && local.use_alias ? aws_lambda_alias.this[0].name : null
+  qualifier = local.create && local.use_alias ? local.alias.name : null
 
   is_json_logging = var.log_format == "JSON"
 }
@@ -122,21 +122,14 @@ resource "aws_lambda_function" "this" {
 # Alias and provisioned concurrency
 ################################################################################
 
-resource "aws_lambda_alias" "this" {
-  count = local.create && local.use_alias ? 1 : 0
-
-  name             = var.alias_name
-  description      = "Points at the ${var.publish ? "latest published version" : "$LATEST"} of ${var.function_name}."
-  function_name    = aws_lambda_function.this[0].function_name
-  function_version = var.publish ? aws_lambda_function.this[0].version : "$LATEST"
-}
+# The alias itself is in alias.tf (Terraform-managed, or handed to CodeDeploy by deployment.tf).
 
 # Fixed provisioned concurrency (no autoscaling): Terraform owns the value.
 resource "aws_lambda_provisioned_concurrency_config" "this" {
   count = local.create && local.use_alias && var.provisioned_concurrency > 0 && !local.autoscaling ? 1 : 0
 
-  function_name                     = aws_lambda_alias.this[0].function_name
-  qualifier                         = aws_lambda_alias.this[0].name
+  function_name                     = local.alias.function_name
+  qualifier                         = local.alias.name
   provisioned_concurrent_executions = var.provisioned_concurrency
 }
 
@@ -145,8 +138,8 @@ resource "aws_lambda_provisioned_concurrency_config" "this" {
 resource "aws_lambda_provisioned_concurrency_config" "autoscaled" {
   count = local.create && local.use_alias && local.autoscaling ? 1 : 0
 
-  function_name                     = aws_lambda_alias.this[0].function_name
-  qualifier                         = aws_lambda_alias.this[0].name
+  function_name                     = local.alias.function_name
+  qualifier                         = local.alias.name
   provisioned_concurrent_executions = max(var.provisioned_concurrency, var.provisioned_concurrency_autoscaling.min_capacity)
 
   lifecycle {
@@ -159,7 +152,7 @@ resource "aws_appautoscaling_target" "this" {
 
   service_namespace  = "lambda"
   scalable_dimension = "lambda:function:ProvisionedConcurrency"
-  resource_id        = "function:${aws_lambda_alias.this[0].function_name}:${aws_lambda_alias.this[0].name}"
+  resource_id        = "function:${local.alias.function_name}:${local.alias.name}"
   min_capacity       = var.provisioned_concurrency_autoscaling.min_capacity
   max_capacity       = var.provisioned_concurrency_autoscaling.max_capacity
 

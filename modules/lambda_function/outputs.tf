@@ -23,21 +23,6 @@ output "function_version" {
   value       = try(aws_lambda_function.this[0].version, null)
 }
 
-output "alias_name" {
-  description = "Name of the alias, or null without one."
-  value       = try(aws_lambda_alias.this[0].name, null)
-}
-
-output "alias_arn" {
-  description = "ARN of the alias, or null without one."
-  value       = try(aws_lambda_alias.this[0].arn, null)
-}
-
-output "alias_invoke_arn" {
-  description = "Invoke ARN to use for API Gateway integrations: the alias's when an alias exists, else the function's."
-  value       = try(aws_lambda_alias.this[0].invoke_arn, aws_lambda_function.this[0].invoke_arn, null)
-}
-
 output "invoke_qualifier" {
   description = "Qualifier that triggers should target (the alias name), or null for the unqualified function."
   value       = local.qualifier

@@ -143,6 +143,58 @@ output "statements_policy_json" {
   value       = module.function.statements_policy_json
 }
 
+# Safe deployments (modules/lambda_function alias.tf / deployment.tf), passed through.
+
+output "alias_function_version" {
+  description = "Version the alias points at (as last read: with `deployment`, where CodeDeploy left it), or null without an alias."
+  value       = module.function.alias_function_version
+}
+
+output "deployment_application_name" {
+  description = "CodeDeploy application name, or null without `deployment`."
+  value       = module.function.deployment_application_name
+}
+
+output "deployment_group_name" {
+  description = "CodeDeploy deployment group name, or null without `deployment`."
+  value       = module.function.deployment_group_name
+}
+
+output "deployment_group_arn" {
+  description = "CodeDeploy deployment group ARN (give it to a hook function's `codedeploy_hook_deployment_group_arns`), or null."
+  value       = module.function.deployment_group_arn
+}
+
+output "deployment_config_name" {
+  description = "Deployment config the group uses (a CodeDeployDefault.Lambda* name or the module's custom one), or null."
+  value       = module.function.deployment_config_name
+}
+
+output "deployment_alarm_names" {
+  description = "Alarms that stop and roll back a deployment (the module's Errors alarm first), or []."
+  value       = module.function.deployment_alarm_names
+}
+
+output "deployment_errors_alarm" {
+  description = "The alias's Errors alarm that rolls a deployment back (arn, name, threshold, period_seconds, evaluation_periods, alarm_actions), or null."
+  value       = module.function.deployment_errors_alarm
+}
+
+output "deployment_role_arn" {
+  description = "ARN of the CodeDeploy service role, or null."
+  value       = module.function.deployment_role_arn
+}
+
+output "deployment_appspec_json" {
+  description = "AppSpec of the next deployment: the alias from the version it points at to the latest published one, plus hooks. null without `deployment`."
+  value       = module.function.deployment_appspec_json
+}
+
+output "deployment_command" {
+  description = "`aws deploy create-deployment` command that starts the next deployment (prints its id). null without `deployment`."
+  value       = module.function.deployment_command
+}
+
 output "package_s3_object" {
   description = "Bucket, key and SHA-256 checksum of the function package uploaded to S3, or null."
   value       = module.function.package_s3_object
