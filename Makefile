@@ -27,8 +27,8 @@ venv: $(VENV)/.ok ## create the project venv (Python 3.12)
 build: venv ## build every function and layer zip into build/ (ARCH=x86_64|arm64 PYTHON_VERSION=3.12|3.13)
 	$(PY) scripts/build.py --arch $(ARCH) --python $(PYTHON_VERSION)
 
-lock: venv ## regenerate the hashed layer locks (layers/*/requirements.in -> requirements.txt) with uv
-	bash scripts/lock.sh
+lock: venv ## regenerate the hashed locks with uv: layers/*/requirements.in, requirements-{dev,checkov,localstack}.in -> .txt (LOCK_ARGS=--upgrade)
+	bash scripts/lock.sh $(LOCK_ARGS)
 
 audit: venv ## vulnerability audit of every layer lock and the dev venv (pip-audit, PyPI; allow list audit-allow.toml)
 	$(PY) scripts/audit.py
@@ -77,22 +77,15 @@ logs: venv ## a deployed function's log group: FN=<name> [FOLLOW=1]
 	@[ -n "$(FN)" ] || { echo "usage: make logs FN=<name> [FOLLOW=1]" >&2; exit 2; }
 	$(PY) scripts/local_fn.py logs $(FN) $(if $(FOLLOW),--follow,)
 
-integration: venv build localstack-up ## LocalStack smoke suite + end-to-end pipeline suite
-	REQUIRE_LOCALSTACK=1 $(PY) -m pytest tests/integration -q
+integration: venv build localstack-up ## LocalStack smoke + end-to-end suite on one deployment: shared phase on INTEGRATION_WORKERS (3) xdist workers, then the exclusive tests
+	bash scripts/integration.sh $(INTEGRATION_ARGS)
 
 demo: venv build localstack-up ## build, deploy to the embedded LocalStack, push a sample image through the pipeline
 	bash scripts/deploy_local.sh apply
 	$(PY) scripts/demo.py
 
-test: ## everything CI runs: lint, unit, audit, terraform tests, integration (LocalStack)
-	@mkdir -p .local && date +%s > .local/.test-start
-	$(MAKE) lint
-	$(MAKE) unit
-	$(MAKE) audit
-	$(MAKE) tftest
-	rc=0; $(MAKE) integration || rc=$$?; $(MAKE) localstack-down; \
-	start=$$(cat .local/.test-start 2>/dev/null || date +%s); \
-	echo "$$(date -u +%FT%TZ) make test $$(( $$(date +%s) - start )) s rc=$$rc" >> .local/test-times.txt; exit $$rc
+test: ## everything CI runs: lint, unit, audit, tftest (the LocalStack deploy runs beside them), then integration
+	bash scripts/test_all.sh
 
 iam-report: ## print the latest IAM least-privilege report of the embedded LocalStack (per role)
 	@latest="$$(ls -t .local/localstack*/iam-report.txt 2>/dev/null | head -n 1)"; \
@@ -106,7 +99,7 @@ mutate-wiring: venv ## wiring mutation harness: one-line Terraform/ASL/adapter m
 	$(PY) scripts/mutate_wiring.py $(MUTATE_ARGS)
 
 bench: venv build ## benchmarks (print numbers, assert nothing about speed); the local loop needs LocalStack
-	$(PY) scripts/bench.py
+	$(PY) scripts/bench.py $(BENCH_ARGS)
 	$(MAKE) localstack-up
 	$(PY) scripts/bench_local.py
 

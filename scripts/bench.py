@@ -3,15 +3,19 @@
 
 (a) thumbnail: scripts/bench_thumbnail.py's run() (one decode for every size vs one decode per size)
 (b) build: cold full build (layer cache bypassed, pip's wheel cache allowed), a fresh output dir
-    with the layer cache warm, and a no-op rebuild, each as a separate `scripts/build.py` process
-(c) cold-start proxy: import time of each handler module (its init: module-level clients included)
+    with the layer cache warm, and a no-op rebuild (median of 9), each a separate `scripts/build.py` process
+(c) pillow: the Pillow layer alone from empty pip/uv caches, this builder with uv and with pip, and the
+    builder of every --compare checkout (e.g. the original one), alternated, median of --build-rounds
+(d) cold-start proxy: import time of each handler module (its init: module-level clients included)
     in a fresh `python3.12 -X importtime -S` process whose path mirrors Lambda's (/var/task = unzipped
     function, /opt/python = its layers, then the runtime's AWS SDK), with dummy values for every
-    variable in docs/CONTRACTS.md and no bytecode written (Lambda's /var/task and /opt are read-only).
-    Each function is measured as zipped (with the build's .pyc), as sources only (the .pyc removed) and
-    with the Powertools Tracer disabled (POWERTOOLS_TRACE_DISABLED: no aws_xray_sdk import, no botocore
-    patching), against a baseline in the same run: a bare handler that imports boto3 and creates one client.
-    Median of 3 runs.
+    variable in docs/CONTRACTS.md, the Powertools Tracer active and no bytecode written (Lambda's
+    /var/task and /opt are read-only). Each function is measured as zipped (with the build's .pyc), as
+    sources only (the .pyc removed) and, with --compare LABEL=PATH, as that checkout builds it; plus
+    probes of the Tracer's own cost. --rounds rounds; in each, every target runs right after a run of
+    the baseline (a bare handler that imports boto3 and creates one client), the order rotating per
+    round; printed: median and min ms, and x baseline = median of the paired ratios (robust to load
+    swings on a shared machine) and fastest / fastest baseline.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ import argparse
 import importlib.util
 import os
 import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -28,12 +33,13 @@ import time
 import traceback
 import zipfile
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-RUNS = 3
+ROUNDS = 5
 # What the Lambda Python runtime ships (/var/runtime); layers do not bundle it (docs/CONTRACTS.md).
 RUNTIME_SDK = ("boto3", "botocore", "s3transfer", "jmespath", "dateutil", "six", "urllib3")
 KNOWN_ENV = {
@@ -139,15 +145,17 @@ def run_build(
     return time.perf_counter() - start, proc
 
 
+NOOP_RUNS = 9
+
+
 def bench_build(root: Path, out: Path, arch: str) -> bool:
     section(f"build ({arch}, python3.12; wall time of a scripts/build.py process)")
     rows: list[tuple[str, str]] = [("run", "seconds")]
     cold_out, warm_out = out / "cold", out / "warm"
     steps = [
         # --force: ignores the manifest and does not read the layer cache (it refreshes it)
-        ("cold full build (no layer cache, pip wheel cache on)", cold_out, ("--force",)),
+        ("cold full build (no layer cache, pip/uv wheel caches on)", cold_out, ("--force",)),
         ("fresh output dir, layer cache warm", warm_out, ()),
-        ("no-op rebuild", warm_out, ()),
     ]
     outputs = []
     for label, target, extra in steps:
@@ -158,10 +166,55 @@ def bench_build(root: Path, out: Path, arch: str) -> bool:
             return False
         rows.append((label, f"{seconds:.2f}"))
         outputs.append(proc.stdout)
+    noop = [run_build(root, warm_out, arch, "--quiet")[0] for _ in range(NOOP_RUNS)]
+    rows.append(
+        (f"no-op rebuild (median of {NOOP_RUNS}; min)", f"{statistics.median(noop):.3f}; {min(noop):.3f}")
+    )
     table(rows)
     print("  cold build:")
     for line in outputs[0].splitlines():
         print("    " + line)
+    return True
+
+
+def bench_pillow_cold(root: Path, work: Path, arch: str, compare: dict[str, Path], rounds: int) -> bool:
+    """The Pillow layer alone, from empty pip and uv caches, no layer cache: this builder with uv and
+    with pip, and the builder of every --compare checkout (its own lock and installer), alternated."""
+    section(f"cold Pillow layer build (empty pip/uv caches, no layer cache; {arch}; median of {rounds})")
+    variants: list[tuple[str, Path, tuple[str, ...]]] = [
+        ("this builder, uv", root, ("--installer", "uv")),
+        ("this builder, pip", root, ("--installer", "pip")),
+    ]
+    variants += [(f"{label} builder (its own lock)", path, ()) for label, path in compare.items()]
+    seconds: dict[str, list[float]] = {label: [] for label, _, _ in variants}
+    sizes: dict[str, str] = {}
+    for round_index in range(rounds):
+        for label, tree, extra in variants:
+            fresh = work / f"pillow-cold-{round_index}-{len(seconds[label])}-{abs(hash(label))}"
+            env = dict(os.environ, PIP_CACHE_DIR=str(fresh / "pip"), UV_CACHE_DIR=str(fresh / "uv"))
+            cmd = [
+                sys.executable, str(tree / "scripts" / "build.py"), "--root", str(tree),
+                "--out", str(fresh / "out"), "--arch", arch, "--python", "3.12", "--only", "pillow",
+                "--force", "--layer-cache", "off", "--quiet", *extra,
+            ]  # fmt: skip
+            start = time.perf_counter()
+            proc = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False)
+            elapsed = time.perf_counter() - start
+            if proc.returncode != 0:
+                print(f"  {label}: build failed: {proc.stderr.strip()[-300:]}")
+                return False
+            seconds[label].append(elapsed)
+            layer = fresh / "out" / "layers" / "pillow.zip"
+            with zipfile.ZipFile(layer) as zf:
+                unzipped = sum(i.file_size for i in zf.infolist())
+            sizes[label] = f"{layer.stat().st_size / 1e6:.1f} / {unzipped / 1e6:.1f}"
+            shutil.rmtree(fresh, ignore_errors=True)
+    rows: list[tuple[str, ...]] = [("builder", "seconds (median)", "min", "zip MB / unzipped MB")]
+    for label, _, _ in variants:
+        rows.append(
+            (label, f"{statistics.median(seconds[label]):.2f}", f"{min(seconds[label]):.2f}", sizes[label])
+        )
+    table(rows)
     return True
 
 
@@ -215,10 +268,9 @@ def find_python312(root: Path) -> str | None:
 
 def import_ms(
     python: str, paths: list[Path], env: dict[str, str], module: str
-) -> tuple[float, float, dict[str, float]]:
-    """Cumulative import ms of `module` (-X importtime), process wall ms, self ms per top-level package."""
+) -> tuple[float, dict[str, float]]:
+    """Cumulative import ms of `module` (-X importtime) and self ms per top-level package."""
     full_env = {**env, "PYTHONPATH": os.pathsep.join(map(str, paths)), "PATH": os.environ.get("PATH", "")}
-    start = time.perf_counter()
     proc = subprocess.run(
         [python, "-S", "-X", "importtime", "-c", f"import {module}"],
         env=full_env,
@@ -226,7 +278,6 @@ def import_ms(
         text=True,
         check=False,
     )
-    wall = (time.perf_counter() - start) * 1000
     if proc.returncode != 0:
         last = [ln for ln in proc.stderr.splitlines() if not ln.startswith("import time:")][-1:]
         raise RuntimeError(last[0] if last else f"exit {proc.returncode}")
@@ -241,7 +292,7 @@ def import_ms(
         if m.group(4) == module and len(m.group(3)) <= 1:
             total = int(m.group(2)) / 1000
     if total is not None:
-        return total, wall, by_package
+        return total, by_package
     raise RuntimeError(f"{module} not in -X importtime output")
 
 
@@ -254,16 +305,115 @@ def lambda_handler(event, context):
     return None
 """
 
+# The Powertools Tracer's own cost: the baseline plus Logger and Metrics, then plus a Tracer that
+# patches every module X-Ray supports (Powertools' default), then one that patches botocore only.
+TRACER_PROBES = {
+    "probe: Logger+Metrics": "",
+    "probe: + Tracer() (patch all)": "tracer = Tracer()\n",
+    "probe: + Tracer(patch botocore)": 'tracer = Tracer(patch_modules=("botocore",))\n',
+}
+PROBE_HANDLER = """import boto3
+from aws_lambda_powertools import Logger, Metrics, Tracer
+
+s3 = boto3.client("s3")
+logger = Logger()
+metrics = Metrics()
+{tracer}
+
+def lambda_handler(event, context):
+    return None
+"""
+
+
+@dataclass
+class ImportTarget:
+    name: str  # function name, or a probe's label
+    variant: str  # "baseline" | "probe" | ".pyc" | "sources" | a --compare label
+    paths: list[Path]  # sys.path: task root, layers (later layers first), the runtime SDK
+    env: dict[str, str]
+    samples: list[float] = field(default_factory=list)
+    ratios: list[float] = field(default_factory=list)  # sample / the baseline run just before it
+    packages: dict[str, float] = field(default_factory=dict)  # of the fastest sample
+
 
 def _extract(zip_path: Path, dest: Path, with_bytecode: bool) -> Path:
-    with zipfile.ZipFile(zip_path) as zf:
-        names = [n for n in zf.namelist() if with_bytecode or not n.endswith(".pyc")]
-        zf.extractall(dest, members=names)
+    if not dest.exists():
+        with zipfile.ZipFile(zip_path) as zf:
+            names = [n for n in zf.namelist() if with_bytecode or not n.endswith(".pyc")]
+            zf.extractall(dest, members=names)
     return dest
 
 
-def bench_imports(root: Path, out: Path, work: Path) -> bool:
-    section("cold-start proxy: handler init (import) time, python3.12 -X importtime, median of 3")
+def _lambda_env(base: dict[str, str], name: str, task: Path) -> dict[str, str]:
+    return {
+        **base,
+        "POWERTOOLS_SERVICE_NAME": name,
+        "AWS_REGION": "us-east-1",
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_LAMBDA_FUNCTION_NAME": f"imgpipe-dev-{name.replace('_', '-')}",
+        "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "512",
+        "AWS_EXECUTION_ENV": "AWS_Lambda_python3.12",
+        # with LAMBDA_TASK_ROOT set the Powertools Tracer is active and patches at import, as on Lambda
+        # with X-Ray tracing on (no daemon is needed until a segment is sent)
+        "LAMBDA_TASK_ROOT": str(task),
+        "POWERTOOLS_TRACE_DISABLED": "false",
+        "PYTHONDONTWRITEBYTECODE": "1",
+    }
+
+
+def function_targets(
+    root: Path, out: Path, work: Path, sdk: Path, env: dict[str, str], variants: Sequence[tuple[str, bool]]
+) -> list[ImportTarget]:
+    """One target per function of the build in `out` and variant (label, with the zip's .pyc)."""
+    build = load_module(root / "scripts" / "build.py", f"build_script_{abs(hash(root))}")
+    functions, _ = build.discover(root)
+    manifest = build.load_manifest(out / "manifest.json")
+    targets = []
+    for label, pyc in variants:
+        tag = f"{label.strip('.')}-{abs(hash(out))}"
+        layer_dirs = {
+            name: _extract(out / entry["path"], work / f"layers-{tag}" / name, pyc) / "python"
+            for name, entry in manifest.get("layers", {}).items()
+        }
+        for fn in functions:
+            if fn.name not in manifest.get("functions", {}):
+                continue
+            task = _extract(out / manifest["functions"][fn.name]["path"], work / f"fn-{tag}" / fn.name, pyc)
+            # Lambda: /var/task, then layers (/opt/python, later layers win), then /var/runtime
+            paths = [task, *(layer_dirs[x] for x in reversed(fn.layers) if x in layer_dirs), sdk]
+            targets.append(ImportTarget(fn.name, label, paths, _lambda_env(env, fn.name, task)))
+    return targets
+
+
+def probe_targets(work: Path, out: Path, sdk: Path, env: dict[str, str]) -> list[ImportTarget]:
+    build = load_module(ROOT / "scripts" / "build.py", "build_script")
+    entry = build.load_manifest(out / "manifest.json").get("layers", {}).get("powertools")
+    if entry is None:
+        return []
+    layer = _extract(out / entry["path"], work / "probe-powertools", True) / "python"
+    targets = []
+    for index, (label, tracer) in enumerate(TRACER_PROBES.items()):
+        task = work / f"probe-{index}"
+        task.mkdir(parents=True)
+        (task / "handler.py").write_text(PROBE_HANDLER.format(tracer=tracer))
+        targets.append(ImportTarget(label, "probe", [task, layer, sdk], _lambda_env(env, "probe", task)))
+    return targets
+
+
+def bench_imports(
+    root: Path,
+    out: Path,
+    work: Path,
+    rounds: int,
+    compare: dict[str, tuple[Path, Path]],
+    only: set[str],
+) -> bool:
+    section(
+        f"cold-start proxy: handler init (import) ms, python3.12 -X importtime, {rounds} rounds, "
+        "each run right after a baseline run"
+    )
     python = find_python312(root)
     if python is None:
         print("  no Python 3.12 interpreter found (scripts/find_python.sh 3.12)")
@@ -272,93 +422,126 @@ def bench_imports(root: Path, out: Path, work: Path) -> bool:
     if sdk is None:
         print("  boto3 is not importable by the bench interpreter (run with .venv/bin/python)")
         return False
-    build = load_module(root / "scripts" / "build.py", "build_script")
-    functions, _ = build.discover(root)
-    manifest = build.load_manifest(out / "manifest.json")
-    layer_dirs: dict[tuple[str, bool], Path] = {}
-    for name, entry in manifest.get("layers", {}).items():
-        for pyc in (True, False):
-            layer_dirs[(name, pyc)] = _extract(out / entry["path"], work / f"layers-{pyc}" / name, pyc)
-    base_env = contract_env(root)
-    ok = True
-    rows: list[tuple[str, ...]] = [
-        (
-            "function",
-            "layers",
-            "init ms (.pyc)",
-            "x baseline",
-            "init ms (sources)",
-            "init ms (tracer off)",
-            "process ms",
-            "heaviest packages (self ms)",
-        )
-    ]
+    env = contract_env(root)
+    for other_root, _ in compare.values():
+        env = {**contract_env(other_root), **env}
     baseline_task = work / "baseline"
     baseline_task.mkdir(parents=True)
     (baseline_task / "handler.py").write_text(BASELINE_HANDLER)
-    targets: list[tuple[str, tuple[str, ...], Path | None]] = [("(baseline: boto3 + 1 client)", (), None)]
-    targets += [
-        (fn.name, tuple(fn.layers), out / manifest["functions"][fn.name]["path"])
-        for fn in functions
-        if fn.name in manifest.get("functions", {})
+    baseline = ImportTarget(
+        "(baseline: boto3 + 1 client)",
+        "baseline",
+        [baseline_task, sdk],
+        _lambda_env(env, "baseline", baseline_task),
+    )
+    targets = probe_targets(work, out, sdk, env)
+    targets += function_targets(root, out, work, sdk, env, ((".pyc", True), ("sources", False)))
+    for label, (other_root, other_out) in compare.items():
+        targets += function_targets(other_root, other_out, work, sdk, env, ((label, True),))
+    if only:
+        targets = [t for t in targets if t.name in only or (t.variant == "probe" and "probe" in only)]
+    failed: dict[int, str] = {}
+    for round_index in range(rounds):
+        # rotate the order each round, so no target always runs at the same point of a load swing
+        shift = round_index * len(targets) // max(rounds, 1)
+        for index in [*range(shift, len(targets)), *range(shift)]:
+            target = targets[index]
+            if index in failed:
+                continue
+            try:
+                base_ms, _ = import_ms(python, baseline.paths, baseline.env, "handler")
+                ms, packages = import_ms(python, target.paths, target.env, "handler")
+            except RuntimeError as exc:
+                failed[index] = str(exc)
+                continue
+            baseline.samples.append(base_ms)
+            if not target.samples or ms < min(target.samples):
+                target.packages = packages
+            target.samples.append(ms)
+            target.ratios.append(ms / base_ms)
+    rows: list[tuple[str, ...]] = [
+        (
+            "target",
+            "variant",
+            "median ms",
+            "min ms",
+            "x baseline",
+            "x baseline (min)",
+            "heaviest packages (self ms)",
+        )
     ]
-    baseline_ms: float | None = None
-    for name, layers, zip_path in targets:
-        env = {
-            **base_env,
-            "POWERTOOLS_SERVICE_NAME": name,
-            "AWS_REGION": "us-east-1",
-            "AWS_DEFAULT_REGION": "us-east-1",
-            "AWS_ACCESS_KEY_ID": "testing",
-            "AWS_SECRET_ACCESS_KEY": "testing",
-            "AWS_LAMBDA_FUNCTION_NAME": f"imgpipe-dev-{name.replace('_', '-')}",
-            "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "512",
-            "AWS_EXECUTION_ENV": "AWS_Lambda_python3.12",
-            # with LAMBDA_TASK_ROOT set the Powertools Tracer is active and patches botocore at import,
-            # as on Lambda with X-Ray tracing on (no daemon is needed until a segment is sent)
-            "PYTHONDONTWRITEBYTECODE": "1",
-        }
-        medians: dict[str, float] = {}
-        try:
-            for variant in ("pyc", "sources", "tracer off"):
-                pyc = variant != "sources"
-                env["POWERTOOLS_TRACE_DISABLED"] = "true" if variant == "tracer off" else "false"
-                if zip_path is None:
-                    task = baseline_task
-                else:
-                    task = _extract(zip_path, work / f"functions-{pyc}" / name, pyc)
-                env["LAMBDA_TASK_ROOT"] = str(task)
-                # Lambda: /var/task, then layers (/opt/python, later layers win), then /var/runtime
-                paths = [
-                    task,
-                    *(layer_dirs[(x, pyc)] / "python" for x in reversed(layers) if (x, pyc) in layer_dirs),
-                ]
-                samples = [import_ms(python, [*paths, sdk], env, "handler") for _ in range(RUNS)]
-                medians[variant] = statistics.median(s[0] for s in samples)
-                if variant == "pyc":
-                    best = min(samples, key=lambda s: s[0])  # least disturbed by other load
-                    wall = statistics.median(s[1] for s in samples)
-        except RuntimeError as exc:
-            rows.append((name, ",".join(layers), f"failed: {exc}", "-", "-", "-", "-", ""))
-            ok = False
+    base_min = min(baseline.samples) if baseline.samples else float("nan")
+    rows.append(
+        (
+            baseline.name,
+            "-",
+            f"{statistics.median(baseline.samples):.1f}",
+            f"{base_min:.1f}",
+            "1.00",
+            "1.00",
+            "",
+        )
+    )
+    for index, target in enumerate(targets):
+        if index in failed:
+            rows.append((target.name, target.variant, f"failed: {failed[index]}", "-", "-", "-", ""))
             continue
-        if baseline_ms is None:
-            baseline_ms = medians["pyc"]
-        heavy = sorted(best[2].items(), key=lambda kv: -kv[1])[:3]
+        heavy = sorted(target.packages.items(), key=lambda kv: -kv[1])[:3]
         rows.append(
             (
-                name,
-                ",".join(layers) or "-",
-                f"{medians['pyc']:.1f}",
-                f"{medians['pyc'] / baseline_ms:.2f}",
-                f"{medians['sources']:.1f}",
-                f"{medians['tracer off']:.1f}",
-                f"{wall:.1f}",
+                target.name,
+                target.variant,
+                f"{statistics.median(target.samples):.1f}",
+                f"{min(target.samples):.1f}",
+                f"{statistics.median(target.ratios):.2f}",
+                f"{min(target.samples) / base_min:.2f}",
                 ", ".join(f"{k} {v:.0f}" for k, v in heavy),
             )
         )
     table(rows)
-    return ok
+    print(
+        "  x baseline = median of (run / the baseline run just before it); x baseline (min) = fastest run /"
+        " fastest baseline run"
+    )
+    summary = _summary(targets, failed, [*compare, "sources"])
+    if summary:
+        print("\n  per function (.pyc = as shipped):")
+        table(summary)
+    return not failed
+
+
+def _summary(
+    targets: list[ImportTarget], failed: dict[int, str], references: list[str]
+) -> list[tuple[str, ...]]:
+    """Per function: each reference variant's median ms and x baseline, then the shipped .pyc's, and the
+    change of the .pyc median against each reference."""
+    by_key = {(t.name, t.variant): t for i, t in enumerate(targets) if i not in failed}
+    names = sorted({t.name for t in targets if t.variant == ".pyc"})
+    header: list[str] = ["function"]
+    for ref in [*references, ".pyc"]:
+        header += [f"{ref} ms", f"{ref} x"]
+    header += [f".pyc vs {ref}" for ref in references]
+    rows: list[tuple[str, ...]] = [tuple(header)]
+    for name in names:
+        now = by_key.get((name, ".pyc"))
+        if now is None:
+            continue
+        row = [name]
+        for ref in [*references, ".pyc"]:
+            target = by_key.get((name, ref))
+            row += (
+                [f"{statistics.median(target.samples):.1f}", f"{statistics.median(target.ratios):.2f}"]
+                if target
+                else ["-", "-"]
+            )
+        for ref in references:
+            target = by_key.get((name, ref))
+            change = (
+                statistics.median(now.samples) / statistics.median(target.samples) - 1 if target else None
+            )
+            row.append(f"{change * 100:+.0f}%" if change is not None else "-")
+        rows.append(tuple(row))
+    return rows if len(rows) > 1 else []
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -367,9 +550,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--root", default=str(ROOT), help=argparse.SUPPRESS)
     parser.add_argument(
-        "--skip", default="", help="comma-separated sections to skip: thumbnail,build,imports"
+        "--skip", default="", help="comma-separated sections to skip: thumbnail,build,pillow,imports"
+    )
+    parser.add_argument("--rounds", type=int, default=ROUNDS, help=f"cold-start rounds (default {ROUNDS})")
+    parser.add_argument(
+        "--compare",
+        action="append",
+        default=[],
+        metavar="LABEL=PATH",
+        help="another checkout (e.g. a `git worktree` of an older commit): its functions, built by its own"
+        " scripts/build.py, are measured in the same cold-start rounds as variant LABEL (repeatable)",
+    )
+    parser.add_argument(
+        "--build-rounds", type=int, default=2, help="rounds of the cold Pillow layer builds (default 2)"
+    )
+    parser.add_argument(
+        "--only", default="", help="cold-start targets to measure: comma-separated function names, 'probe'"
     )
     args = parser.parse_args(argv)
+    only = {s.strip() for s in args.only.split(",") if s.strip()}
     root = Path(args.root).resolve()
     skip = {s.strip() for s in args.skip.split(",") if s.strip()}
     sys.path.insert(0, str(root / "scripts"))
@@ -384,15 +583,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         if "build" not in skip:
             built = bench_build(root, work / "out", arch)
             ok &= built
+        compare_roots = {
+            label: Path(path).resolve() for label, _, path in (c.partition("=") for c in args.compare)
+        }
+        if "pillow" not in skip:
+            ok &= bench_pillow_cold(root, work, arch, compare_roots, args.build_rounds)
         if "imports" not in skip:
             out = work / "out" / "cold"
-            if not built:
-                _, proc = run_build(root, out, arch, "--quiet")
+            builds = [] if built else [(root, out)]
+            compare: dict[str, tuple[Path, Path]] = {}
+            for spec in args.compare:
+                label, _, path = spec.partition("=")
+                compare[label] = (Path(path).resolve(), work / f"compare-{len(compare)}")
+                builds.append(compare[label])
+            for tree, tree_out in builds:
+                _, proc = run_build(tree, tree_out, arch, "--quiet")
                 if proc.returncode != 0:
                     section("cold-start proxy")
-                    print(f"  skipped: build failed: {proc.stderr.strip()}")
+                    print(f"  skipped: build of {tree} failed: {proc.stderr.strip()}")
                     return 1
-            ok &= bench_imports(root, out, work)
+            ok &= bench_imports(root, out, work, args.rounds, compare, only)
     return 0 if ok else 1
 
 

@@ -328,6 +328,23 @@ MUTANTS = [
         'uri                     = module.function["orders_api"].function_invoke_arn',
         WIRING,
     ),
+    # --- orders_api safe deployments (issue 12 item 1) -----------------------------------------------
+    Mutant(
+        "orders-api-rollout-dropped",
+        "orders_api_deployment not passed to the function module (no CodeDeploy rollout)",
+        "functions.tf",
+        'deployment = each.key == "orders_api" ? local.orders_api_deployment : null',
+        "deployment = null",
+        "tftest:tests/root_deployment.tftest.hcl",
+    ),
+    Mutant(
+        "orders-api-rollout-alarm-silent",
+        "orders_api rollout alarm notifies nobody (alarms topic dropped)",
+        "functions.tf",
+        "    alarm_actions = local.alarm_actions",
+        "    alarm_actions = []",
+        "tftest:tests/root_deployment.tftest.hcl",
+    ),
 ]
 
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Creates (once) a virtualenv for a pinned requirements file, cached under
-# ~/.cache/serverless-pipeline keyed by the hash of that file and the interpreter,
-# and links it into the project.
+# Creates (once) a virtualenv for a hashed lock (requirements-*.txt, written by `make lock` from its .in),
+# installed with hash checking, cached under ~/.cache/serverless-pipeline keyed by the hash of that
+# lock and the interpreter, and links it into the project.
 # usage: scripts/venv.sh <requirements-file> <link-name> [python-version]
 set -euo pipefail
 req="$1"; link="$2"; pyver="${3:-3.12}"
@@ -17,7 +17,8 @@ if [ ! -f "$cache/.complete" ]; then
   rm -rf "$cache"
   "$python" -m venv "$cache"
   "$cache/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip >&2
-  "$cache/bin/python" -m pip install --quiet --disable-pip-version-check -r "$req" >&2
+  # a hashed lock (`make lock`): every distribution's hash is checked, nothing outside the lock installed
+  "$cache/bin/python" -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r "$req" >&2
   touch "$cache/.complete"
 fi
 ln -sfn "$cache" "$here/$link"

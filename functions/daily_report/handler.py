@@ -12,14 +12,14 @@ import boto3
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from pipeline_shared.clients import client_config
+from pipeline_shared.clients import TRACED_MODULES, client_config
 from report_config import ReportConfig
 from report_repository import OrdersByDateRepository
 from report_service import DailyReportService
 from report_storage import S3ReportStorage
 
 logger = Logger()
-tracer = Tracer()
+tracer = Tracer(patch_modules=TRACED_MODULES)
 metrics = Metrics()
 
 config = ReportConfig.from_env()

@@ -17,10 +17,10 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from high_value_config import HighValueConfig
 from high_value_repository import OrderFlagRepository
 from high_value_service import HighValueOrderService, parse_order_event
-from pipeline_shared.clients import client_config
+from pipeline_shared.clients import TRACED_MODULES, client_config
 
 logger = Logger()
-tracer = Tracer()
+tracer = Tracer(patch_modules=TRACED_MODULES)
 metrics = Metrics()
 
 config = HighValueConfig.from_env()

@@ -16,9 +16,10 @@ from notify_config import NotifyConfig
 from notify_errors import ImageNotFoundError, MalformedMessageError, StorageError, TransientError
 from notify_service import Notification, NotifyService, parse_event
 from notify_store import MetadataStore
+from pipeline_shared.clients import TRACED_MODULES
 
 logger = Logger()
-tracer = Tracer()
+tracer = Tracer(patch_modules=TRACED_MODULES)
 metrics = Metrics()
 
 config = NotifyConfig.from_env()

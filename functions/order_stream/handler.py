@@ -19,14 +19,14 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from pipeline_shared.clients import client_config
+from pipeline_shared.clients import TRACED_MODULES, client_config
 from stream_config import StreamConfig
 from stream_exceptions import MalformedStreamEventError
 from stream_publisher import EventBridgePublisher
 from stream_service import OrderStreamService, check_envelope
 
 logger = Logger()
-tracer = Tracer()
+tracer = Tracer(patch_modules=TRACED_MODULES)
 metrics = Metrics()
 
 config = StreamConfig.from_env()

@@ -6,12 +6,13 @@ the use cases are in orders_service / uploads_service, AWS calls in orders_repos
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Callable
 from decimal import Decimal
 from http import HTTPStatus
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import boto3
 from aws_lambda_powertools import Logger, Metrics, Tracer
@@ -19,17 +20,12 @@ from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
-from aws_lambda_powertools.utilities.idempotency import (
-    DynamoDBPersistenceLayer,
-    IdempotencyConfig,
-    idempotent_function,
-)
-from aws_lambda_powertools.utilities.idempotency.exceptions import IdempotencyAlreadyInProgressError
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from botocore.exceptions import ClientError
 from orders_api_config import OrdersApiConfig
 from orders_exceptions import (
     ConcurrentModificationError,
+    DuplicateRequestInProgressError,
     InvalidStatusTransitionError,
     OrderNotFoundError,
     PayloadTooLargeError,
@@ -47,12 +43,15 @@ from orders_validation import (
     parse_status_update,
 )
 from pipeline_shared.aws_errors import is_retryable_client_error
-from pipeline_shared.clients import client_config
+from pipeline_shared.clients import TRACED_MODULES, client_config
 from upload_presigner import S3Presigner
 from uploads_service import UploadsService, parse_upload_request
 
+if TYPE_CHECKING:
+    from aws_lambda_powertools.utilities.idempotency import IdempotencyConfig
+
 logger = Logger()
-tracer = Tracer()
+tracer = Tracer(patch_modules=TRACED_MODULES)
 metrics = Metrics()
 
 # --- init: configuration and clients, once per execution environment -------------------------------------
@@ -64,11 +63,6 @@ orders_service = OrdersService(
     OrdersRepository(dynamodb_client, config.orders_table, config.orders_date_index)
 )
 uploads_service = UploadsService(S3Presigner(None, config.uploads_bucket), config.upload_url_expires)
-
-idempotency_config = IdempotencyConfig(expires_after_seconds=3600)
-persistence_layer = DynamoDBPersistenceLayer(
-    table_name=config.idempotency_table, boto3_client=dynamodb_client
-)
 
 
 def _json_default(value: Any) -> Any:
@@ -123,20 +117,50 @@ def list_orders() -> Response:
     )
 
 
-@idempotent_function(
-    data_keyword_argument="payload", persistence_store=persistence_layer, config=idempotency_config
-)
 def create_order_once(payload: dict[str, Any]) -> dict[str, Any]:
-    """Runs at most once per distinct canonical request body within the idempotency window."""
+    """Wrapped by ``_idempotent_create``. Its module and name are part of every idempotency key: keep them."""
     order = orders_service.create_order(NewOrder.from_payload(payload))
     metrics.add_metric(name="OrdersCreated", unit=MetricUnit.Count, value=1)
     return order
 
 
+@functools.cache
+def _idempotent_create() -> tuple[IdempotencyConfig, Callable[..., dict[str, Any]], type[Exception]]:
+    """Powertools idempotency around ``create_order_once``, built on the first POST /orders (the only route
+    that needs it: its import and setup stay out of the cold start of every other route).
+
+    Returns (its IdempotencyConfig, the wrapped function, the error raised while an identical request
+    is in progress). The wrapped function runs at most once per distinct canonical request body
+    within the idempotency window.
+    """
+    from aws_lambda_powertools.utilities.idempotency import (
+        DynamoDBPersistenceLayer,
+        IdempotencyConfig,
+        idempotent_function,
+    )
+    from aws_lambda_powertools.utilities.idempotency.exceptions import IdempotencyAlreadyInProgressError
+
+    idempotency_config = IdempotencyConfig(expires_after_seconds=3600)
+    persistence_layer = DynamoDBPersistenceLayer(
+        table_name=config.idempotency_table, boto3_client=dynamodb_client
+    )
+    create_once = idempotent_function(
+        data_keyword_argument="payload", persistence_store=persistence_layer, config=idempotency_config
+    )(create_order_once)
+    return idempotency_config, create_once, IdempotencyAlreadyInProgressError
+
+
 @_route("POST", "/orders")
 def create_order() -> Response:
     new_order = parse_new_order(_request_json())
-    order = create_order_once(payload=new_order.to_payload())
+    idempotency_config, create_once, in_progress_error = _idempotent_create()
+    idempotency_config.register_lambda_context(app.lambda_context)
+    try:
+        order = create_once(payload=new_order.to_payload())
+    except in_progress_error as e:
+        raise DuplicateRequestInProgressError(
+            "an identical request is still being processed; retry shortly"
+        ) from e
     logger.info("order created", extra={"orderId": order["orderId"], "total": order["total"]})
     return _json_response(201, order, headers={"Location": f"/orders/{order['orderId']}"})
 
@@ -176,7 +200,7 @@ _CLIENT_ERRORS: tuple[tuple[type[Exception], HTTPStatus], ...] = (
     (OrderNotFoundError, HTTPStatus.NOT_FOUND),
     (InvalidStatusTransitionError, HTTPStatus.CONFLICT),
     (ConcurrentModificationError, HTTPStatus.CONFLICT),
-    (IdempotencyAlreadyInProgressError, HTTPStatus.CONFLICT),
+    (DuplicateRequestInProgressError, HTTPStatus.CONFLICT),
 )
 
 
@@ -185,8 +209,7 @@ def handle_client_error(error: Exception) -> Response:
     status = next(code for cls, code in _CLIENT_ERRORS if isinstance(error, cls))
     message = str(error)
     headers: dict[str, str] = {}
-    if isinstance(error, IdempotencyAlreadyInProgressError):
-        message = "an identical request is still being processed; retry shortly"
+    if isinstance(error, DuplicateRequestInProgressError):
         headers["Retry-After"] = RETRY_AFTER_SECONDS
     logger.info("request rejected", extra={"status": int(status), "reason": message})
     return _error(int(status), message, headers=headers)
@@ -236,7 +259,6 @@ def handle_unexpected(error: Exception) -> Response:
 @tracer.capture_lambda_handler
 @metrics.log_metrics(capture_cold_start_metric=True)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    idempotency_config.register_lambda_context(context)
     try:
         check_envelope(event)
     except RequestValidationError as e:

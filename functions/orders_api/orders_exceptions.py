@@ -35,6 +35,10 @@ class ConcurrentModificationError(OrdersApiError):
     """The order changed between read and conditional write (409; the client may retry)."""
 
 
+class DuplicateRequestInProgressError(OrdersApiError):
+    """An identical create request is still being processed (409; the client may retry)."""
+
+
 class RepositoryError(OrdersApiError):
     """DynamoDB failed for a reason that is not the caller's fault (500)."""
 

@@ -14,6 +14,7 @@ from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from PIL import Image
+from pipeline_shared.clients import TRACED_MODULES
 from pipeline_shared.events import object_location
 from thumbnail_config import ThumbnailConfig
 from thumbnail_errors import StorageError, TransientError, ValidationError
@@ -21,7 +22,7 @@ from thumbnail_s3 import ThumbnailStore
 from thumbnail_service import ThumbnailService
 
 logger = Logger()
-tracer = Tracer()
+tracer = Tracer(patch_modules=TRACED_MODULES)
 metrics = Metrics()
 
 config = ThumbnailConfig.from_env()

@@ -14,6 +14,7 @@ from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from PIL import Image
+from pipeline_shared.clients import TRACED_MODULES
 from pipeline_shared.events import object_location
 from validate_input_config import ValidateInputConfig
 from validate_input_errors import StorageError, TransientError, ValidationError
@@ -21,7 +22,7 @@ from validate_input_s3 import S3ObjectReader
 from validate_input_service import ValidateInputService
 
 logger = Logger()
-tracer = Tracer()
+tracer = Tracer(patch_modules=TRACED_MODULES)
 metrics = Metrics()
 
 config = ValidateInputConfig.from_env()

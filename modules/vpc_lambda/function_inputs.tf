@@ -120,6 +120,11 @@ variable "deployment" {
     condition     = var.deployment == null || try(alltrue([for a in var.deployment.alarm_actions : can(regex("^arn:aws[a-z-]*:sns:", a))]), false)
     error_message = "deployment.alarm_actions must be SNS topic ARNs."
   }
+  # It is put into a shell command (run_deployment, deployment_command): a program and plain arguments only.
+  validation {
+    condition     = var.deployment == null || try(can(regex("^[A-Za-z0-9_./=-]+( [A-Za-z0-9_./=-]+)*$", var.deployment.aws_cli_command)), false)
+    error_message = "deployment.aws_cli_command must be a command and plain arguments (letters, digits, _ . / = -), e.g. \"aws\" or \"aws --profile prod\"."
+  }
   validation {
     condition     = var.deployment == null || try(can(regex("^[A-Za-z0-9+=,.@_-]{1,64}$", coalesce(var.deployment.role_name, "default"))), false)
     error_message = "deployment.role_name must be 1-64 characters of letters, digits and +=,.@_-."

@@ -12,6 +12,7 @@ import hashlib
 import importlib.util
 import json
 import os
+import random
 import socket
 import subprocess
 import sys
@@ -233,6 +234,60 @@ def test_two_builds_are_byte_identical(run_build: Builder, project: Path) -> Non
     ).read_bytes()
 
 
+def test_parallel_zip_writer_gives_the_bytes_of_a_serial_zipfile(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rng = random.Random(7)
+    files = {
+        "empty.txt": b"",
+        "small.py": b"print('hi')\n",
+        "pkg/big.so": bytes(rng.getrandbits(8) for _ in range(300_000)) + b"\0" * 200_000,
+        "pkg/text.txt": b"lorem ipsum " * 50_000,
+        "z/last.bin": bytes(range(256)) * 64,
+    }
+    entries = {}
+    for name, data in files.items():
+        path = tmp_path / "src" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+        entries[name] = path
+    (tmp_path / "src" / "small.py").chmod(0o755)
+
+    serial = tmp_path / "serial.zip"
+    with zipfile.ZipFile(serial, "w") as zf:  # what write_zip did before it compressed in threads
+        for arcname in sorted(entries):
+            info = zipfile.ZipInfo(arcname, date_time=build.ZIP_DATE_TIME)
+            info.create_system = 3
+            info.external_attr = (0o100000 | build.file_mode(entries[arcname])) << 16
+            info.compress_type = zipfile.ZIP_DEFLATED
+            zf.writestr(info, entries[arcname].read_bytes(), compresslevel=build.ZIP_COMPRESSLEVEL)
+
+    for workers in (1, 3):
+        monkeypatch.setattr(build, "ZIP_WORKERS", workers)
+        parallel = tmp_path / f"parallel-{workers}.zip"
+        unzipped, digests = build.write_zip(parallel, entries)
+        assert parallel.read_bytes() == serial.read_bytes()
+        assert unzipped == sum(map(len, files.values()))
+        assert digests == {name: hashlib.sha256(data).hexdigest() for name, data in sorted(files.items())}
+
+
+def test_bytecode_does_not_depend_on_how_files_are_split_between_compilers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    entries = {}
+    for index in range(120):  # enough for more than one compiler process
+        source = f"NAME = 'shared constant'\nVALUE = {index}\n\ndef f(x):\n    return (NAME, x, {index})\n"
+        entries[f"pkg/mod{index:03}.py"] = write(tmp_path / "src" / f"mod{index:03}.py", source)
+    target = build.Target("layers", "probe", tmp_path / "src")
+    outputs = []
+    for workers in (1, 2):
+        monkeypatch.setattr(build, "BYTECODE_WORKERS", workers)
+        pycs = build.compile_bytecode(target, entries, tmp_path / f"pyc-{workers}", build.PYTHONS[0])
+        assert len(pycs) == len(entries)
+        outputs.append({arc: path.read_bytes() for arc, path in pycs.items()})
+    assert outputs[0] == outputs[1]
+
+
 def test_manifest_format(run_build: Builder, project: Path) -> None:
     assert run_build()[0] == 0
     out = project / "build"
@@ -295,6 +350,34 @@ def test_touching_mtime_is_unchanged_and_noop_rewrites_nothing(run_build: Builde
         for p in (project / "build").rglob("*")
         if p.is_file() and not p.name.startswith(".")
     } == written
+
+
+# What a build would import to build or describe a zip; a no-op build needs none of them (its process
+# wall time, measured by `make bench`, stays well under 0.1 s).
+BUILD_ONLY_MODULES = (
+    "zipfile",
+    "subprocess",
+    "tempfile",
+    "csv",
+    "email.parser",
+    "concurrent.futures",
+)
+
+
+def test_noop_imports_nothing_a_build_needs(run_build: Builder, project: Path) -> None:
+    assert run_build()[0] == 0
+    probe = (
+        "import json, sys\n"
+        f"sys.path.insert(0, {str(ROOT / 'scripts')!r})\n"
+        "import build\n"
+        f"rc = build.main(['--root', {str(project)!r}, '--quiet', '--layer-cache', 'off'])\n"
+        "print(json.dumps([rc, sorted(sys.modules)]))\n"
+    )
+    proc = subprocess.run([sys.executable, "-I", "-c", probe], capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stderr
+    rc, modules = json.loads(proc.stdout.splitlines()[-1])
+    assert rc == 0
+    assert [m for m in BUILD_ONLY_MODULES if m in modules] == []
 
 
 @pytest.mark.usefixtures("pip_layer")

@@ -230,6 +230,7 @@ run "canary_predefined_with_rollback" {
   assert {
     condition = (
       startswith(output.deployment_command, "aws deploy create-deployment --application-name test-fn --deployment-group-name test-fn-live ")
+      && strcontains(output.deployment_command, "--description 'test-fn:live 4 -> 4' ")
       && strcontains(output.deployment_command, "\"revisionType\":\"AppSpecContent\"")
       && strcontains(output.deployment_command, sha256(output.deployment_appspec_json))
     )
@@ -481,6 +482,14 @@ run "deployment_and_routing_exclusive" {
     alias_additional_version_weights = { "3" = 0.1 }
   }
   expect_failures = [aws_lambda_alias.codedeploy]
+}
+
+run "deployment_cli_command_with_shell_syntax" {
+  command = plan
+  variables {
+    deployment = { strategy = "canary", aws_cli_command = "aws; rm -rf /" }
+  }
+  expect_failures = [var.deployment]
 }
 
 run "bad_hook_deployment_group_arn" {

@@ -164,6 +164,28 @@ def test_create_order_is_idempotent_on_the_request_body(call, load_event, aws) -
     assert len(all_orders(aws)) == 2
 
 
+def test_identical_create_still_in_progress_is_a_409_and_creates_nothing(call, load_event, aws) -> None:
+    event = load_event("apigw_post_orders.json")
+    assert call(event)[0] == 201
+    [record] = aws["ddb"].scan(TableName=IDEMPOTENCY_TABLE)["Items"]
+    # the key names the wrapped function: records written before a deployment still match after it
+    assert record["id"]["S"].startswith("imgpipe-dev-orders-api.handler.create_order_once#")
+    aws["ddb"].update_item(
+        TableName=IDEMPOTENCY_TABLE,
+        Key={"id": record["id"]},
+        UpdateExpression="SET #s = :s REMOVE #d",
+        ExpressionAttributeNames={"#s": "status", "#d": "data"},
+        ExpressionAttributeValues={":s": {"S": "INPROGRESS"}},
+    )
+
+    status, body, headers = call(event)
+
+    assert status == 409
+    assert body == {"message": "an identical request is still being processed; retry shortly"}
+    assert headers["retry-after"] == "1"
+    assert len(all_orders(aws)) == 1
+
+
 @pytest.mark.parametrize(
     ("items", "total"),
     [

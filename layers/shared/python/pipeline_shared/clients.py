@@ -9,6 +9,12 @@ from botocore.config import Config
 
 CONNECT_TIMEOUT = 3
 
+# What the Powertools Tracer patches (``Tracer(patch_modules=TRACED_MODULES)``): botocore is the only
+# I/O library the functions use. Powertools' default (X-Ray's patch_all) imports 13 aws_xray_sdk.ext
+# patch modules at init, each probing for its library (sqlite3 is found and imported), for calls we
+# never make.
+TRACED_MODULES = ("botocore",)
+
 
 def client_config(*, max_attempts: int = 3, read_timeout: int = 10) -> Config:
     """Standard retry mode (``max_attempts`` includes the first call), 3 s connect timeout."""

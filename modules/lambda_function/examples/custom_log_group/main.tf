@@ -14,9 +14,16 @@ variable "existing_log_group_name" {
   default     = "/platform/shared-functions"
 }
 
+# A variable, not a literal path: `terraform validate` (make lint) then runs before `make build` too.
+variable "manifest_path" {
+  description = "Path to build/manifest.json written by scripts/build.py."
+  type        = string
+  default     = "../../../../build/manifest.json"
+}
+
 locals {
-  manifest  = jsondecode(file("../../../../build/manifest.json"))
-  build_dir = "../../../../build"
+  manifest  = jsondecode(file(var.manifest_path))
+  build_dir = dirname(var.manifest_path)
   function  = local.manifest.functions["thumbnail"]
 }
 
