@@ -77,22 +77,15 @@ logs: venv ## a deployed function's log group: FN=<name> [FOLLOW=1]
 	@[ -n "$(FN)" ] || { echo "usage: make logs FN=<name> [FOLLOW=1]" >&2; exit 2; }
 	$(PY) scripts/local_fn.py logs $(FN) $(if $(FOLLOW),--follow,)
 
-integration: venv build localstack-up ## LocalStack smoke suite + end-to-end pipeline suite
-	REQUIRE_LOCALSTACK=1 $(PY) -m pytest tests/integration -q
+integration: venv build localstack-up ## LocalStack smoke + end-to-end suite on one deployment: shared phase on INTEGRATION_WORKERS (3) xdist workers, then the exclusive tests
+	bash scripts/integration.sh $(INTEGRATION_ARGS)
 
 demo: venv build localstack-up ## build, deploy to the embedded LocalStack, push a sample image through the pipeline
 	bash scripts/deploy_local.sh apply
 	$(PY) scripts/demo.py
 
-test: ## everything CI runs: lint, unit, audit, terraform tests, integration (LocalStack)
-	@mkdir -p .local && date +%s > .local/.test-start
-	$(MAKE) lint
-	$(MAKE) unit
-	$(MAKE) audit
-	$(MAKE) tftest
-	rc=0; $(MAKE) integration || rc=$$?; $(MAKE) localstack-down; \
-	start=$$(cat .local/.test-start 2>/dev/null || date +%s); \
-	echo "$$(date -u +%FT%TZ) make test $$(( $$(date +%s) - start )) s rc=$$rc" >> .local/test-times.txt; exit $$rc
+test: ## everything CI runs: lint, unit, audit, tftest (the LocalStack deploy runs beside them), then integration
+	bash scripts/test_all.sh
 
 iam-report: ## print the latest IAM least-privilege report of the embedded LocalStack (per role)
 	@latest="$$(ls -t .local/localstack*/iam-report.txt 2>/dev/null | head -n 1)"; \

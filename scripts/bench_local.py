@@ -5,11 +5,15 @@
              (scripts/build.py, as make dev does) and put live (UpdateFunctionCode), then invoked until a
              response carries the marker. Excludes make dev's file-poll delay (<= 0.1 s).
   burst      tests/integration/test_pipeline_load.py with N uploads (default 100): p50/p95 upload ->
-             thumbnail, images/s, lost
+             thumbnail, images/s, lost; then where the time went (scripts/burst_stages.py): p50/p95 per
+             stage from the services' timestamps, function run times from their REPORT lines, CPU
+             seconds per upload of LocalStack / the Lambda runtime processes / the test client / the
+             rest of the machine, and with --profile FILE a py-spy profile of LocalStack (PY_SPY=path)
   suite      the last `make test` wall time (.local/test-times.txt, written by make test)
 
 Needs the embedded LocalStack (make localstack-up); LOCALSTACK_PORT / LOCALSTACK_ENDPOINT as elsewhere.
     python scripts/bench_local.py [--only deploy,save-live,burst,suite] [--save-live-runs 7] [--burst 100]
+        [--profile FILE]
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import burst_stages  # noqa: E402
 import local_fn  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -120,10 +125,27 @@ def bench_save_live(runs: int) -> None:
     record("save -> live p95", f"{p95:.2f} s (n={len(samples)}, min {samples[0]:.2f}, max {samples[-1]:.2f})")
 
 
-def bench_burst(uploads: int) -> None:
+def _localstack_pid() -> int | None:
+    port = os.environ.get("LOCALSTACK_PORT", "4566")
+    state = ROOT / ".local" / ("localstack" if port == "4566" else f"localstack-{port}")
+    try:
+        return int((state / "localstack.pid").read_text().strip())
+    except (OSError, ValueError):
+        return None
+
+
+def bench_burst(uploads: int, profile: Path | None = None) -> None:
     print(f"burst ({uploads} uploads through S3 -> SQS -> ingest -> Step Functions)", flush=True)
     env = dict(os.environ, PIPELINE_E2E_SKIP_DEPLOY="1", PIPELINE_LOAD_UPLOADS=str(uploads))
-    proc = subprocess.run(
+    result_file = ROOT / ".local" / "e2e-load.json"
+    result_file.unlink(missing_ok=True)
+    pid = _localstack_pid()
+    meter = burst_stages.CpuMeter(pid) if pid else None
+    py_spy = os.environ.get("PY_SPY", "py-spy")
+    if meter:
+        meter.start()
+    profiler = burst_stages.start_profile(py_spy, pid, profile) if profile and pid else None
+    proc = subprocess.Popen(
         [
             sys.executable,
             "-m",
@@ -135,23 +157,96 @@ def bench_burst(uploads: int) -> None:
         ],
         cwd=ROOT,
         env=env,
-        capture_output=True,
-        text=True,
-        check=False,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
     )
-    result_file = ROOT / ".local" / "e2e-load.json"
+    assert proc.stdout is not None
+    output = proc.stdout.read().decode(errors="replace")
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    cpu = meter.stop() if meter else None
+    if profiler:
+        burst_stages.stop_profile(profiler)
     if not result_file.is_file():
-        print(proc.stdout[-3000:], proc.stderr[-2000:], file=sys.stderr)
+        print(output[-5000:], file=sys.stderr)
         record("burst", "no result")
         return
+    if proc.returncode != 0:
+        print(output[-3000:], file=sys.stderr)
     result: dict[str, Any] = json.loads(result_file.read_text())
     record("burst p50 / p95", f"{result['latency_p50_seconds']} s / {result['latency_p95_seconds']} s")
     processed = int(result["processed"])
     record(
         "burst throughput",
-        f"{processed / float(result['wall_seconds']):.2f} images/s ({processed} processed)",
+        f"{processed / float(result['wall_seconds']):.2f} images/s ({processed} processed"
+        f" in {result['wall_seconds']} s, uploads took {result['upload_seconds']} s)",
     )
     record("burst lost", str(result["lost"]))
+    if "images" in result:
+        print_stages(result)
+    if cpu:
+        print_cpu(cpu, usage.ru_utime + usage.ru_stime, uploads)
+    if profiler and profile and profile.is_file():
+        print_profile(profile)
+
+
+def print_stages(result: dict[str, Any]) -> None:
+    lines = burst_stages.timelines(result, local_fn.client)
+    print(f"\n  stage breakdown, {len(lines)} good uploads (seconds; from service timestamps)")
+    print(f"    {'stage':58} {'n':>4} {'p50':>7} {'p95':>7} {'max':>7}")
+    for label, n, p50, p95, top in burst_stages.stage_rows(lines):
+        print(f"    {label:58} {n:>4} {p50:7.2f} {p95:7.2f} {top:7.2f}")
+    for key, label in (
+        ("sqs_sent", "in SQS"),
+        ("execution_started", "execution started"),
+        ("thumbnail_seen", "thumbnail seen"),
+    ):
+        print(f"    {label:18} {burst_stages.arrival_rate(lines, key)}")
+    logs = local_fn.client("logs")
+    start_ms = int(min(i["uploaded_at"] for i in result["images"]) * 1000) - 5_000
+    head = f"{'function':16} {'n':>4} {'p50':>6} {'p95':>6} {'cold':>5} {'init p50':>8}"
+    print(f"  function runs (REPORT lines): {head}")
+    for short in ("ingest", "validate_input", "thumbnail", "notify"):
+        reports = burst_stages.function_reports(
+            logs, burst_stages.log_group(local_fn.resolve(short), local_fn.client), start_ms
+        )
+        runs, inits = reports["duration"], reports["init"]
+        if runs:
+            init = f"{statistics.median(inits):8.2f}" if inits else f"{'-':>8}"
+            print(
+                f"    {'':28} {short:16} {len(runs):>4} {statistics.median(runs):6.2f}"
+                f" {burst_stages.percentile(runs, 95):6.2f} {len(inits):>5} {init}"
+            )
+
+
+def print_cpu(cpu: dict[str, float], client_s: float, uploads: int) -> None:
+    parts = {
+        "LocalStack process": cpu["localstack_s"],
+        "Lambda runtime processes": cpu["lambda_workers_s"],
+        "test client (pytest)": client_s,
+    }
+    ours = sum(parts.values())
+    parts["rest of the machine (others)"] = max(0.0, cpu["machine_busy_s"] - ours)
+    print(
+        f"\n  CPU during the burst: wall {cpu['wall_s']:.1f} s, machine busy {cpu['machine_busy_s']:.1f} s"
+        f" of {cpu['wall_s'] * (os.cpu_count() or 1):.1f} s on {os.cpu_count()} cores,"
+        f" load {cpu['load_start']:.1f} -> {cpu['load_end']:.1f}"
+    )
+    for name, seconds in parts.items():
+        print(f"    {name:30} {seconds:7.1f} s  {seconds / uploads:6.3f} s/upload")
+    record("burst CPU s/upload", f"{ours / uploads:.3f} (LocalStack {cpu['localstack_s'] / uploads:.3f},"
+           f" Lambda {cpu['lambda_workers_s'] / uploads:.3f}, client {client_s / uploads:.3f})")  # fmt: skip
+    record("burst load average", f"{cpu['load_start']:.1f} -> {cpu['load_end']:.1f}")
+
+
+def print_profile(profile: Path) -> None:
+    total, self_frames, inclusive = burst_stages.hot_frames(profile)
+    print(f"\n  py-spy profile of LocalStack ({total} samples, {profile}): top self frames")
+    for name, share in self_frames:
+        print(f"    {share:6.1%}  {name}")
+    print("  top functions including callees")
+    for name, share in inclusive:
+        print(f"    {share:6.1%}  {name}")
 
 
 def bench_suite() -> None:
@@ -169,6 +264,11 @@ def main() -> int:
     parser.add_argument("--only", default="deploy,save-live,burst,suite")
     parser.add_argument("--save-live-runs", type=int, default=7)
     parser.add_argument("--burst", type=int, default=100)
+    parser.add_argument(
+        "--profile",
+        type=Path,
+        help="py-spy LocalStack during the burst into this file (collapsed stacks; PY_SPY or PATH)",
+    )
     args = parser.parse_args()
     only = {s.strip() for s in args.only.split(",")}
     if "deploy" in only:
@@ -176,7 +276,7 @@ def main() -> int:
     if "save-live" in only:
         bench_save_live(args.save_live_runs)
     if "burst" in only:
-        bench_burst(args.burst)
+        bench_burst(args.burst, args.profile)
     if "suite" in only:
         bench_suite()
     print("\nlocal loop")

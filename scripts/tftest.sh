@@ -4,7 +4,9 @@
 # Prints a summary and exits non-zero if any directory fails (or a module has no tests).
 #
 # usage: scripts/tftest.sh [dir...]          (default: every module, then the root)
-# env:   TFTEST_JOBS=<n>  directories tested in parallel (default: number of CPUs)
+# The root's test files run as separate `terraform test -filter=<file>` jobs (every root run plans the
+# whole stack, so the root alone would outlast all the modules together).
+# env:   TFTEST_JOBS=<n>  directories (or root test files) tested in parallel (default: number of CPUs)
 #        TF_SHARED_PROVIDER=0 one provider process per terraform command (default: one for the whole run)
 #        TFTEST_VERBOSE=1 print every run's output, not only failures
 set -uo pipefail
@@ -43,28 +45,47 @@ shared_provider_start "${dirs[0]}"
 results="$(mktemp -d)"
 trap 'rm -rf "$results"; shared_provider_stop' EXIT
 
-test_dir() {
-  local dir="$1" slot="$2" log="$results/$2.log" start rc=0 summary
+test_dir() { # test_dir <dir>[:<test file>] <slot>
+  local dir="${1%%:*}" filter=() slot="$2" log="$results/$2.log" start rc=0 summary
+  [ "$1" != "$dir" ] && filter=(-filter="${1#*:}")
   start=$(date +%s)
   if ! has_tests "$dir"; then
     echo "no tests/*.tftest.hcl" >"$log"
     printf '%s\t%s\t%s\t%s\n' "$dir" "FAIL" "0" "no tests" >"$results/$slot.res"
     return
   fi
-  if ! env -u TF_REATTACH_PROVIDERS "$tf" -chdir="$dir" init -backend=false -input=false -no-color >"$log" 2>&1; then
+  if ! init_once "$dir" >"$log" 2>&1; then
     rc=1; summary="init failed"
   else
     : >"$log"
-    "$tf" -chdir="$dir" test -no-color >"$log" 2>&1 || rc=$?
+    "$tf" -chdir="$dir" test -no-color "${filter[@]}" >"$log" 2>&1 || rc=$?
     summary="$(grep -E '^(Success|Failure)!' "$log" | tail -1)"
     [ -n "$summary" ] || summary="no summary (rc=$rc)"
   fi
-  printf '%s\t%s\t%s\t%s\n' "$dir" "$([ "$rc" -eq 0 ] && echo PASS || echo FAIL)" "$(($(date +%s) - start))" "$summary" >"$results/$slot.res"
+  printf '%s\t%s\t%s\t%s\n' "$1" "$([ "$rc" -eq 0 ] && echo PASS || echo FAIL)" "$(($(date +%s) - start))" "$summary" >"$results/$slot.res"
 }
+
+# init each directory once, before its jobs start (root test files share the root's .terraform/)
+init_once() {
+  local marker="$results/init.$(printf '%s' "$1" | tr '/.' '__')"
+  if [ ! -f "$marker" ]; then
+    env -u TF_REATTACH_PROVIDERS "$tf" -chdir="$1" init -backend=false -input=false -no-color && : >"$marker"
+  fi
+}
+
+units=()
+for dir in "${dirs[@]}"; do
+  if [ "$dir" = . ] && [ "${TFTEST_SPLIT_ROOT:-1}" = 1 ]; then
+    init_once . >"$results/init-root.log" 2>&1 || { cat "$results/init-root.log"; exit 1; }
+    for file in tests/*.tftest.hcl; do units+=(".:$file"); done
+  else
+    units+=("$dir")
+  fi
+done
 
 total_start=$(date +%s)
 i=0
-for dir in "${dirs[@]}"; do
+for dir in "${units[@]}"; do
   while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do wait -n || true; done
   echo "==> terraform test: $dir" >&2
   test_dir "$dir" "$i" &
@@ -81,12 +102,13 @@ for ((n = 0; n < i; n++)); do
   fi
 done
 echo
-printf '%-28s %-6s %6s  %s\n' "DIRECTORY" "RESULT" "TIME" "SUMMARY"
+printf '%-44s %-6s %6s  %s\n' "DIRECTORY" "RESULT" "TIME" "SUMMARY"
 for ((n = 0; n < i; n++)); do
   IFS=$'\t' read -r dir status secs summary <"$results/$n.res"
   [ "$dir" = . ] && dir="(root)"
-  printf '%-28s %-6s %5ss  %s\n' "$dir" "$status" "$secs" "$summary"
+  [ "${dir%%:*}" = . ] && dir="(root) ${dir#*:}"
+  printf '%-44s %-6s %5ss  %s\n' "$dir" "$status" "$secs" "$summary"
   [ "$status" = PASS ] || failed=$((failed + 1))
 done
-echo "tftest: ${#dirs[@]} director$([ ${#dirs[@]} -eq 1 ] && echo y || echo ies), $failed failed, $(($(date +%s) - total_start))s"
+echo "tftest: ${#dirs[@]} director$([ ${#dirs[@]} -eq 1 ] && echo y || echo ies) in ${#units[@]} jobs, $failed failed, $(($(date +%s) - total_start))s"
 [ "$failed" -eq 0 ]

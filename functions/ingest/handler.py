@@ -70,7 +70,17 @@ def report_record(record: SQSRecord, result: BodyResult) -> None:
     if result.duplicates:
         metrics.add_metric(name="DuplicateEvents", unit=MetricUnit.Count, value=len(result.duplicates))
         logger.info("duplicate delivery, execution already exists", executions=result.duplicates)
-    logger.info("record processed", message_id=record.message_id, started=result.started)
+    # SQS's own timestamps (epoch ms): queue age and receive count per record, for latency breakdowns.
+    attributes = record.raw_event.get("attributes")
+    attributes = attributes if isinstance(attributes, dict) else {}
+    logger.info(
+        "record processed",
+        message_id=record.message_id,
+        started=result.started,
+        sqs_sent_timestamp=attributes.get("SentTimestamp"),
+        sqs_first_receive_timestamp=attributes.get("ApproximateFirstReceiveTimestamp"),
+        sqs_receive_count=attributes.get("ApproximateReceiveCount"),
+    )
 
 
 def _bodies(event: Any) -> dict[str, Any]:

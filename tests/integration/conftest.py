@@ -338,9 +338,35 @@ def deploy_function(
     return deploy
 
 
+def _long_tests_first(items: list[pytest.Item], workers: int) -> list[pytest.Item]:
+    """The collection with each ``long`` test at the head of a different worker's share.
+
+    xdist's work stealing (scripts/integration.sh) hands worker k the k-th contiguous share of the
+    collection (``remaining // workers left`` tests each) and steals from the tails, so a test at the
+    head of a share starts at once, and two long tests never queue behind each other.
+    """
+    long_tests = [item for item in items if item.get_closest_marker("long")]
+    rest = iter(item for item in items if not item.get_closest_marker("long"))
+    if workers <= 1:
+        return long_tests + list(rest)
+    ordered: list[pytest.Item] = []
+    remaining = len(items)
+    for k in range(workers):
+        size = remaining // (workers - k)
+        remaining -= size
+        heads = long_tests[k::workers]
+        ordered += heads + [item for _, item in zip(range(size - len(heads)), rest, strict=False)]
+    return ordered + list(rest)
+
+
+@pytest.hookimpl(trylast=True)  # after -m/-k deselection: the shares are of the tests that run
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Everything under tests/integration needs LocalStack: mark it ``integration``, bound its time."""
+    """Everything under tests/integration needs LocalStack: mark it ``integration``, bound its time.
+
+    Tests marked ``long`` (a minute or more of waiting on events) start first; see ``_long_tests_first``.
+    """
     here = Path(__file__).parent
+    items[:] = _long_tests_first(items, int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1")))
     for item in items:
         if here in Path(str(item.fspath)).parents:
             item.add_marker(pytest.mark.integration)

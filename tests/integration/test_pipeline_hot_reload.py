@@ -25,7 +25,8 @@ sys.path.insert(0, str(ROOT / "scripts"))
 import dev  # noqa: E402
 
 pytest_plugins = ["pipeline_helpers"]
-pytestmark = [pytest.mark.integration, pytest.mark.e2e]
+# exclusive: swaps ingest's code in the shared deployment; runs alone, after the rest
+pytestmark = [pytest.mark.integration, pytest.mark.e2e, pytest.mark.exclusive]
 
 WRAPPER = """
 

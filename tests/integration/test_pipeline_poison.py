@@ -16,7 +16,7 @@ from pipeline_helpers import Stack, execution_name, s3_event, small_png  # noqa:
 pytest_plugins = ["pipeline_helpers"]
 
 
-pytestmark = [pytest.mark.integration, pytest.mark.e2e]
+pytestmark = [pytest.mark.integration, pytest.mark.e2e, pytest.mark.long]  # three visibility timeouts
 
 
 def test_poison_message_goes_to_dlq_and_the_rest_of_the_batch_succeeds(stack: Stack) -> None:

@@ -24,7 +24,8 @@ from pipeline_helpers import QueueCollector, Stack, png_with_alpha  # noqa: E402
 
 pytest_plugins = ["pipeline_helpers"]
 
-pytestmark = [pytest.mark.integration, pytest.mark.e2e]
+# exclusive: reads the IAM report of every earlier test and edits the thumbnail role; runs alone, last
+pytestmark = [pytest.mark.integration, pytest.mark.e2e, pytest.mark.exclusive]
 
 
 @pytest.fixture(scope="module")

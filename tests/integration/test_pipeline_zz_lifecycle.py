@@ -18,7 +18,8 @@ from pipeline_helpers import Stack, close_collectors, deploy_local  # noqa: E402
 pytest_plugins = ["pipeline_helpers"]
 
 
-pytestmark = [pytest.mark.integration, pytest.mark.e2e]
+# exclusive: plans and destroys the shared deployment; runs alone, after the rest
+pytestmark = [pytest.mark.integration, pytest.mark.e2e, pytest.mark.exclusive]
 
 
 def test_second_plan_reports_no_changes(stack: Stack) -> None:

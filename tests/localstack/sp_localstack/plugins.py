@@ -86,3 +86,19 @@ def install_sfn_errors() -> None:
     from .sfn_errors import install
 
     install()
+
+
+@hooks.on_infra_start()
+def install_sfn_parse_cache() -> None:
+    """Step Functions parses each JSONPath and definition once (sfn_parse_cache.py)."""
+    from .sfn_parse_cache import install
+
+    install()
+
+
+@hooks.on_infra_start()
+def install_environment_cap() -> None:
+    """A cap on execution environments per function; more invocations wait (environment_cap.py)."""
+    from .environment_cap import install
+
+    install()
