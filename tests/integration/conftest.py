@@ -78,7 +78,9 @@ class LocalStack:
                     retries={"max_attempts": 3, "mode": "standard"},
                     s3={"addressing_style": "path"},
                     read_timeout=120,
-                    connect_timeout=5,
+                    # urllib3 also bounds each send of the request body by the connect timeout: a
+                    # 13 MB layer sent while the load test keeps LocalStack busy needs more than 5 s
+                    connect_timeout=60,
                 ),
             )
         return self._clients[service]
