@@ -33,8 +33,8 @@ lock: venv ## regenerate the hashed locks with uv: layers/*/requirements.in, req
 audit: venv ## vulnerability audit of every layer lock and the dev venv (pip-audit, PyPI; allow list audit-allow.toml)
 	$(PY) scripts/audit.py
 
-unit: venv ## unit tests (no network)
-	$(PY) -m pytest tests/unit -q
+unit: venv ## unit tests (no network), on one pytest-xdist worker per CPU (UNIT_WORKERS=0: in-process)
+	$(PY) -m pytest tests/unit -q $(if $(filter 0,$(UNIT_WORKERS)),-p no:xdist,-n $(or $(UNIT_WORKERS),auto))
 
 fuzz: venv ## property-based tests of every handler with the long hypothesis profile (FUZZ_EXAMPLES=1500 per test)
 	HYPOTHESIS_PROFILE=fuzz $(PY) -m pytest tests/unit/functions/test_properties.py -q --hypothesis-show-statistics
