@@ -1,10 +1,8 @@
 #!/usr/bin/env bash
-# make test: everything CI runs. Two steps run in the background, beside the others:
-#   - the root's deploy to the embedded LocalStack (mostly the AWS provider's fixed waits, ~100 s), while
-#     lint, unit and audit run; the LocalStack suite then runs on that deployment (scripts/integration.sh);
-#   - tftest (CPU-bound, no deadlines) at low priority (nice), from after lint to after the suite: it
-#     takes the CPU the others leave idle (LocalStack is one GIL-bound process) and never slows them much.
-# Fails fast like a make recipe: the first failing step ends the run (background steps are stopped).
+# make test: everything CI runs. The root's deploy to the embedded LocalStack (mostly the AWS provider's
+# fixed waits, ~100 s) runs in the background while lint, unit, audit and tftest run in the foreground;
+# then the LocalStack suite runs on that deployment (scripts/integration.sh). Fails fast like a make
+# recipe: the first failing step ends the run (after the background deploy has been stopped).
 # Step times go to stdout at the end and the total to .local/test-times.txt (make bench shows the last).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -23,17 +21,12 @@ step() { # step <name> <command...>: run, time, remember
   return "$rc"
 }
 deploy_pid=""
-tftest_pid=""
-stop_background() { # stop_background <pid>: the job and its process group
-  if [ -n "$1" ] && kill -0 "$1" 2>/dev/null; then
-    kill -- "-$1" 2>/dev/null || kill "$1" 2>/dev/null || true
-    wait "$1" 2>/dev/null || true
-  fi
-}
 finish() {
   local rc=$?
-  stop_background "$deploy_pid"
-  stop_background "$tftest_pid"
+  if [ -n "$deploy_pid" ] && kill -0 "$deploy_pid" 2>/dev/null; then
+    kill -- "-$deploy_pid" 2>/dev/null || kill "$deploy_pid" 2>/dev/null || true
+    wait "$deploy_pid" 2>/dev/null || true
+  fi
   "$make" --no-print-directory localstack-down >/dev/null 2>&1 || true
   printf '[test] %s\n' "${times[@]}" "total $(($(date +%s) - start)) s (rc=$rc)"
   echo "$(date -u +%FT%TZ) make test $(($(date +%s) - start)) s rc=$rc" >>"$root/.local/test-times.txt"
@@ -50,14 +43,9 @@ set +m
 echo "[test] deploying the root to LocalStack in the background (log: ${logs#"$root/"}/deploy.log)"
 
 step lint "$make" --no-print-directory lint
-set -m
-(exec nice -n 10 "$make" --no-print-directory tftest >"$logs/tftest.log" 2>&1) &
-tftest_pid=$!
-set +m
-tftest_start="$(date +%s)"
-echo "[test] tftest runs in the background at low priority (log: ${logs#"$root/"}/tftest.log)"
 step unit "$make" --no-print-directory unit
 step audit "$make" --no-print-directory audit
+step tftest "$make" --no-print-directory tftest
 
 t0="$(date +%s)"
 deploy_rc=0
@@ -71,15 +59,3 @@ if [ "$deploy_rc" != 0 ]; then
   exit "$deploy_rc"
 fi
 PIPELINE_E2E_SKIP_DEPLOY=1 step integration "$make" --no-print-directory integration
-
-t0="$(date +%s)"
-tftest_rc=0
-wait "$tftest_pid" || tftest_rc=$?
-tftest_pid=""
-times+=("tftest (background) $(($(date +%s) - tftest_start)) s, waited $(($(date +%s) - t0)) s after the suite")
-if [ "$tftest_rc" != 0 ]; then
-  cat "$logs/tftest.log" >&2
-  echo "[test] tftest failed (rc=$tftest_rc)" >&2
-  exit "$tftest_rc"
-fi
-sed -n '/^DIRECTORY/,$p' "$logs/tftest.log"
