@@ -3,8 +3,10 @@
 #   1. deploy: scripts/deploy_local.sh apply (skipped with PIPELINE_E2E_SKIP_DEPLOY=1: make test deploys
 #      in the background while the static checks run);
 #   2. shared phase: every test not marked `exclusive`, on INTEGRATION_WORKERS pytest-xdist workers
-#      (default 3; work stealing, the `long` tests first). The tests wait on events (executions,
-#      messages), so their waits overlap instead of adding up;
+#      (default 3), whole test files per worker (`--dist loadfile`: a module's fixtures are set up once
+#      per worker; work stealing split modules and set them up twice), the `long` tests spread out so
+#      they start on different workers. The tests wait on events (executions, messages), so their waits
+#      overlap instead of adding up;
 #   3. exclusive phase: the tests that need the deployment to themselves (global faults, code and role
 #      swaps, the IAM report of everything before, plan + destroy), one after another, in file order.
 # Both phases run even when the first fails. Extra arguments go to both pytest runs.
@@ -26,7 +28,7 @@ fi
 deployed="$(now)"
 export REQUIRE_LOCALSTACK=1 PIPELINE_E2E_SKIP_DEPLOY=1
 
-parallel=(-n "$workers" --dist worksteal)
+parallel=(-n "$workers" --dist loadfile)
 [ "$workers" = 1 ] && parallel=(-p no:xdist)
 rc=0
 say "shared phase: $workers workers"

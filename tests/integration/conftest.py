@@ -341,11 +341,11 @@ def deploy_function(
 
 
 def _long_tests_first(items: list[pytest.Item], workers: int) -> list[pytest.Item]:
-    """The collection with each ``long`` test at the head of a different worker's share.
+    """The collection with the ``long`` tests spread out: each at the head of one of ``workers`` shares.
 
-    xdist's work stealing (scripts/integration.sh) hands worker k the k-th contiguous share of the
-    collection (``remaining // workers left`` tests each) and steals from the tails, so a test at the
-    head of a share starts at once, and two long tests never queue behind each other.
+    Under xdist (scripts/integration.sh, ``--dist loadfile``) whole files go to the workers in the order
+    they first appear, two per worker at first, so long tests that are a share apart start on different
+    workers at once instead of queueing behind each other.
     """
     long_tests = [item for item in items if item.get_closest_marker("long")]
     rest = iter(item for item in items if not item.get_closest_marker("long"))
