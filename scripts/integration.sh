@@ -18,14 +18,13 @@ py="$root/.venv/bin/python"
 workers="${INTEGRATION_WORKERS:-3}"
 [[ "$workers" =~ ^[1-9][0-9]*$ ]] || { echo "integration: INTEGRATION_WORKERS must be a positive number" >&2; exit 2; }
 say() { printf '[integration] %s\n' "$*" >&2; }
-now() { date +%s%N; }
-secs() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.0f", (b - a) / 1e9 }'; }
+since() { echo $(($(date +%s) - $1)); } # seconds since the epoch second $1
 
-started="$(now)"
+started="$(date +%s)"
 if [ "${PIPELINE_E2E_SKIP_DEPLOY:-0}" != 1 ]; then
   bash scripts/deploy_local.sh apply
 fi
-deployed="$(now)"
+deployed="$(date +%s)"
 export REQUIRE_LOCALSTACK=1 PIPELINE_E2E_SKIP_DEPLOY=1
 
 parallel=(-n "$workers" --dist loadfile)
@@ -33,10 +32,10 @@ parallel=(-n "$workers" --dist loadfile)
 rc=0
 say "shared phase: $workers workers"
 "$py" -m pytest tests/integration -q -m "not exclusive" "${parallel[@]}" "$@" || rc=$?
-shared_s="$(secs "$deployed")"
-phase2="$(now)"
+shared_s="$(since "$deployed")"
+phase2="$(date +%s)"
 say "exclusive phase"
 "$py" -m pytest tests/integration -q -m exclusive -p no:xdist "$@" || rc=$?
-say "deploy $(awk -v a="$started" -v b="$deployed" 'BEGIN { printf "%.0f", (b - a) / 1e9 }') s," \
-  "shared phase ${shared_s} s, exclusive phase $(secs "$phase2") s, total $(secs "$started") s (rc=$rc)"
+say "deploy $((deployed - started)) s, shared phase ${shared_s} s, exclusive phase $(since "$phase2") s," \
+  "total $(since "$started") s (rc=$rc)"
 exit "$rc"
