@@ -42,7 +42,7 @@ from orders_validation import (
     parse_new_order,
     parse_status_update,
 )
-from pipeline_shared.aws_errors import is_retryable_client_error
+from pipeline_shared.aws_errors import error_code, is_retryable_client_error
 from pipeline_shared.clients import TRACED_MODULES, client_config
 from upload_presigner import S3Presigner
 from uploads_service import UploadsService, parse_upload_request
@@ -194,6 +194,8 @@ def create_upload() -> Response:
 
 # --- error mapping (the only place that knows HTTP statuses) ------------------------------------------------
 
+RETRY_AFTER_SECONDS = "1"  # on every retryable answer: 409 (identical request in progress), 503
+
 _CLIENT_ERRORS: tuple[tuple[type[Exception], HTTPStatus], ...] = (
     (PayloadTooLargeError, HTTPStatus.REQUEST_ENTITY_TOO_LARGE),
     (RequestValidationError, HTTPStatus.BAD_REQUEST),
@@ -226,9 +228,6 @@ def handle_not_found(_: NotFoundError) -> Response:
     return _error(404, f"no route for {method} {event.path}")
 
 
-RETRY_AFTER_SECONDS = "1"
-
-
 def _throttled_dependency(error: BaseException | None) -> ClientError | None:
     """The throttled or unavailable AWS call behind ``error`` (itself, or a cause it wraps), if any."""
     seen: set[int] = set()
@@ -246,8 +245,7 @@ def handle_unexpected(error: Exception) -> Response:
     if busy is not None:
         # DynamoDB (or another dependency) still throttled after the SDK's retries: not a bug, and the
         # failed attempt released its idempotency record, so the same request may simply be retried.
-        code = busy.response.get("Error", {}).get("Code", "")
-        logger.warning("dependency busy", extra={"status": 503, "errorCode": code})
+        logger.warning("dependency busy", extra={"status": 503, "errorCode": error_code(busy)})
         metrics.add_metric(name="DependencyThrottled", unit=MetricUnit.Count, value=1)
         return _error(503, "the service is busy; retry shortly", headers={"Retry-After": RETRY_AFTER_SECONDS})
     logger.exception("unhandled error")
