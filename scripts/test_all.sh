@@ -28,8 +28,9 @@ finish() {
     wait "$deploy_pid" 2>/dev/null || true
   fi
   "$make" --no-print-directory localstack-down >/dev/null 2>&1 || true
-  printf '[test] %s\n' "${times[@]}" "total $(($(date +%s) - start)) s (rc=$rc)"
-  echo "$(date -u +%FT%TZ) make test $(($(date +%s) - start)) s rc=$rc" >>"$root/.local/test-times.txt"
+  local total=$(($(date +%s) - start))
+  printf '[test] %s\n' "${times[@]}" "total $total s (rc=$rc)"
+  echo "$(date -u +%FT%TZ) make test $total s rc=$rc" >>"$root/.local/test-times.txt"
   exit "$rc"
 }
 trap finish EXIT
